@@ -1,0 +1,132 @@
+# ISC license. Makefile for selfpipe. Needs GNU make; run ./configure first.
+
+it: all
+
+CONFIG_MAK := $(wildcard config.mak)
+ifeq ($(CONFIG_MAK),)
+$(error config.mak not found: run ./configure first)
+endif
+include config.mak
+include package/info
+include package/targets.mak
+
+# A build directory per flavour, so a sanitizer build can sit beside the normal one.
+ifeq ($(SANITIZE),1)
+B ?= build-san
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+DO_SHARED := false
+else
+B ?= build
+SAN_FLAGS :=
+endif
+
+CFLAGS ?= $(if $(CFLAGS_USER),$(CFLAGS_USER),-O2 -g)
+CPPFLAGS ?= $(CPPFLAGS_USER)
+LDFLAGS ?= $(LDFLAGS_USER)
+SP_CFLAGS := -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Isrc/include $(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS)
+ifeq ($(DO_ALLSTATIC),true)
+SP_LDFLAGS := -static $(LDFLAGS_STATIC_PATH) $(SAN_FLAGS) $(LDFLAGS)
+else
+SP_LDFLAGS := $(LDFLAGS_SHARED_PATH) $(LDFLAGS_STATIC_PATH) $(SAN_FLAGS) $(LDFLAGS)
+endif
+LIBS := -lskarnet
+
+version_major := $(word 1,$(subst ., ,$(version)))
+version_minor := $(word 2,$(subst ., ,$(version)))
+SONAME := libselfpipe.so.$(version_major).$(version_minor)
+SHLIB := libselfpipe.so.$(version)
+
+LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SOURCES))
+LIB_LOBJS := $(patsubst src/%.c,$(B)/obj/%.lo,$(LIB_SOURCES))
+STATIC_LIB := $(B)/libselfpipe.a
+SHARED_LIB := $(B)/$(SHLIB)
+BINS := $(addprefix $(B)/,$(BIN_TARGETS))
+HEADERS_ALL := $(wildcard src/include/selfpipe/*.h) $(wildcard src/libselfpipe/*.h) $(wildcard src/selfpipe/*.h)
+
+# Extra pieces (tests, benchmarks, bindings...) add to these in mk/*.mak.
+ALL_TARGETS := $(STATIC_LIB) $(BINS) $(B)/selfpipe.pc
+ifeq ($(DO_SHARED),true)
+ALL_TARGETS += $(SHARED_LIB)
+endif
+CLEAN_FILES :=
+PHONY_TARGETS := it all install install-lib install-bin install-include install-man install-pc check clean distclean
+
+-include $(sort $(wildcard mk/*.mak))
+
+all: $(ALL_TARGETS)
+
+$(B)/obj/%.o: src/%.c $(HEADERS_ALL)
+	@mkdir -p $(@D)
+	$(CC) $(SP_CFLAGS) -c -o $@ $<
+
+$(B)/obj/%.lo: src/%.c $(HEADERS_ALL)
+	@mkdir -p $(@D)
+	$(CC) $(SP_CFLAGS) -fPIC -c -o $@ $<
+
+$(STATIC_LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(AR) rc $@ $^
+	$(RANLIB) $@
+
+RANLIB ?= ranlib
+
+$(SHARED_LIB): $(LIB_LOBJS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(SP_LDFLAGS) -o $@ $^ $(LIBS)
+	ln -sf $(SHLIB) $(B)/$(SONAME)
+	ln -sf $(SONAME) $(B)/libselfpipe.so
+
+# Programs use the static library of their own package, as skarnet packages do.
+.SECONDEXPANSION:
+$(BINS): $(B)/%: $$(patsubst src/%.c,$(B)/obj/%.o,$$($$*_SOURCES)) $(STATIC_LIB)
+	$(CC) $(SP_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(B)/selfpipe.pc: package/info config.mak
+	@mkdir -p $(@D)
+	printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' 'includedir=$(includedir)' '' \
+	  'Name: selfpipe' 'Description: the self-pipe trick: every signal delivery as a siginfo record, in order' \
+	  'Version: $(version)' 'Requires.private:' 'Libs: -L$${libdir} -lselfpipe' 'Libs.private: -lskarnet' \
+	  'Cflags: -I$${includedir}' > $@
+
+install: install-lib install-bin install-include install-man install-pc
+
+install-lib: $(STATIC_LIB) $(if $(filter true,$(DO_SHARED)),$(SHARED_LIB))
+	mkdir -p $(DESTDIR)$(libdir)
+ifeq ($(DO_STATIC),true)
+	install -m 644 $(STATIC_LIB) $(DESTDIR)$(libdir)/libselfpipe.a
+endif
+ifeq ($(DO_SHARED),true)
+	install -m 755 $(SHARED_LIB) $(DESTDIR)$(libdir)/$(SHLIB)
+	ln -sf $(SHLIB) $(DESTDIR)$(libdir)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(libdir)/libselfpipe.so
+endif
+
+install-bin: $(BINS)
+	mkdir -p $(DESTDIR)$(bindir)
+	for i in $(BIN_TARGETS) ; do install -m 755 $(B)/$$i $(DESTDIR)$(bindir)/$$i || exit 1 ; done
+
+install-include: $(LIB_HEADERS)
+	mkdir -p $(DESTDIR)$(includedir)/selfpipe
+	install -m 644 $(LIB_HEADERS) $(DESTDIR)$(includedir)/selfpipe/
+
+install-man:
+	mkdir -p $(DESTDIR)$(mandir)/man1 $(DESTDIR)$(mandir)/man3
+	for i in $(MAN1) ; do install -m 644 $$i $(DESTDIR)$(mandir)/man1/ || exit 1 ; done
+	for i in $(MAN3) ; do install -m 644 $$i $(DESTDIR)$(mandir)/man3/ || exit 1 ; done
+
+install-pc: $(B)/selfpipe.pc
+	mkdir -p $(DESTDIR)$(pkgconfigdir)
+	install -m 644 $(B)/selfpipe.pc $(DESTDIR)$(pkgconfigdir)/selfpipe.pc
+
+# The whole suite: a normal pass, a pass under ASan+UBSan, one under valgrind.
+check: all
+	@sh tests/check
+
+clean:
+	rm -rf build build-san $(CLEAN_FILES)
+
+distclean: clean
+	rm -f config.mak
+
+.PHONY: $(PHONY_TARGETS)
+.DELETE_ON_ERROR:

@@ -1,0 +1,35 @@
+/* ISC license. */
+
+#ifndef SELFPIPE_INTERNAL_H
+#define SELFPIPE_INTERNAL_H
+
+#include <signal.h>
+#include <stdatomic.h>
+
+#include <selfpipe/selfpipe.h>
+
+#ifndef NSIG
+# define NSIG 65
+#endif
+
+ /* One self-pipe per process: dispositions are process-wide anyway. */
+
+typedef struct sp_state_s sp_state_t, *sp_state_t_ref ;
+struct sp_state_s
+{
+  int p[2] ;                      /* p[0] read end, p[1] written by the handler */
+  sigset_t trapped ;
+  sigset_t origmask ;             /* the mask when sp_init was called */
+  struct sigaction orig[NSIG] ;   /* dispositions before trapping */
+} ;
+
+extern sp_state_t sp_state ;
+extern atomic_uint sp_lost[NSIG] ;
+extern atomic_int sp_lost_any ;
+
+extern void sp_handler (int, siginfo_t *, void *) ;
+extern int sp_trap_one (int) ;
+extern void sp_untrap_one (int) ;
+extern void sp_reset_read_buffer (void) ;
+
+#endif

@@ -1,0 +1,41 @@
+/* ISC license. */
+
+#include <unistd.h>
+
+#include "sp-internal.h"
+
+ /*
+    Everything is blocked across fork(), so no handler can run in the
+    child before the original dispositions are back: a signal sent to
+    the child in that window stays pending and then meets the original
+    disposition, as it would without us. The child never writes into
+    the parent's pipe.
+ */
+
+pid_t sp_fork (void)
+{
+  sigset_t blockall, old ;
+  pid_t pid ;
+  sigfillset(&blockall) ;
+  sigprocmask(SIG_SETMASK, &blockall, &old) ;
+  pid = fork() ;
+  if (!pid)
+  {
+    if (sp_state.p[0] >= 0)
+    {
+      for (int sig = 1 ; sig < NSIG ; sig++)
+        if (sigismember(&sp_state.trapped, sig) == 1)
+          sigaction(sig, &sp_state.orig[sig], 0) ;
+      close(sp_state.p[1]) ;
+      close(sp_state.p[0]) ;
+      sp_state.p[0] = sp_state.p[1] = -1 ;
+      sigemptyset(&sp_state.trapped) ;
+      sp_reset_read_buffer() ;
+      old = sp_state.origmask ;
+    }
+    sigprocmask(SIG_SETMASK, &old, 0) ;
+    return 0 ;
+  }
+  sigprocmask(SIG_SETMASK, &old, 0) ;
+  return pid ;
+}

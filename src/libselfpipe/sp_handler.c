@@ -1,0 +1,52 @@
+/* ISC license. */
+
+#include <errno.h>
+#include <unistd.h>
+
+#include "sp-internal.h"
+
+ /*
+    Runs in signal context: write one record, count it if the pipe
+    is full, nothing else. A write of at most PIPE_BUF bytes to a pipe
+    is atomic, so records from concurrent threads never interleave.
+ */
+
+void sp_handler (int sig, siginfo_t *si, void *ctx)
+{
+  int e = errno ;
+  sp_info r = SP_INFO_ZERO ;
+  (void)ctx ;
+  r.sig = sig ;
+  r.code = si->si_code ;
+  /* si_pid and si_uid share a union with other fields: only trust them
+     where the kernel fills them */
+  switch (si->si_code)
+  {
+    case SI_QUEUE :
+    case SI_MESGQ :
+      r.value = si->si_value ;
+      /* fallthrough */
+    case SI_USER :
+    case SI_TKILL :
+      r.pid = si->si_pid ;
+      r.uid = si->si_uid ;
+      break ;
+    case SI_TIMER :
+      r.value = si->si_value ;
+      break ;
+    default :
+      if (sig == SIGCHLD && si->si_code > 0)
+      {
+        r.pid = si->si_pid ;
+        r.uid = si->si_uid ;
+        r.status = si->si_status ;
+      }
+      break ;
+  }
+  if (write(sp_state.p[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+  {
+    atomic_fetch_add_explicit(&sp_lost[sig], 1, memory_order_relaxed) ;
+    atomic_store_explicit(&sp_lost_any, 1, memory_order_release) ;
+  }
+  errno = e ;
+}

@@ -1,0 +1,60 @@
+/* ISC license. */
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "sp-internal.h"
+
+ /* Records are read in batches, handed out one at a time. */
+#define SP_BATCH 128
+
+static sp_info buf[SP_BATCH] ;
+static unsigned int head = 0, tail = 0 ;
+
+void sp_reset_read_buffer (void)
+{
+  head = tail = 0 ;
+}
+
+ /* Called once the pipe is empty: every record written before the
+    losses has been read, so this is where the losses belong in order. */
+
+static int report_loss (sp_info *info)
+{
+  if (!atomic_exchange_explicit(&sp_lost_any, 0, memory_order_acquire)) return 0 ;
+  for (int sig = 1 ; sig < NSIG ; sig++)
+  {
+    unsigned int n = atomic_exchange_explicit(&sp_lost[sig], 0, memory_order_relaxed) ;
+    if (n)
+    {
+      sp_info z = SP_INFO_ZERO ;
+      /* more counters may be set: look again next time */
+      atomic_store_explicit(&sp_lost_any, 1, memory_order_relaxed) ;
+      z.sig = sig ;
+      z.lost = n ;
+      *info = z ;
+      return 1 ;
+    }
+  }
+  return 0 ;
+}
+
+int sp_read (sp_info *info)
+{
+  if (head == tail)
+  {
+    ssize_t r ;
+    if (sp_state.p[0] < 0) return (errno = EBADF, -1) ;
+    do r = read(sp_state.p[0], buf, sizeof(buf)) ;
+    while (r < 0 && errno == EINTR) ;
+    if (r < 0)
+      return errno == EAGAIN || errno == EWOULDBLOCK ? report_loss(info) : -1 ;
+    if (!r) return (errno = EPIPE, -1) ;
+    /* every write is one whole record and atomic, so reads are whole too */
+    head = 0 ;
+    tail = (size_t)r / sizeof(sp_info) ;
+  }
+  memcpy(info, buf + head++, sizeof(sp_info)) ;
+  return 1 ;
+}

@@ -1,0 +1,7 @@
+/* ISC license. */
+
+#include "sp-internal.h"
+
+sp_state_t sp_state = { .p = { -1, -1 } } ;
+atomic_uint sp_lost[NSIG] ;
+atomic_int sp_lost_any ;
