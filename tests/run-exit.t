@@ -6,6 +6,7 @@ n=0 ; failed=0
 tmp=$(mktemp -d) || exit 111
 trap 'rm -rf "$tmp"' EXIT
 child=$SP_TESTS/sprun-child
+ulimit -c 0
 
 t () {  # t cond-status what
   n=$((n + 1))
