@@ -15,26 +15,10 @@ def on_pty(ropts, cargs):
     master, slave = os.openpty()
     def ctty():
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-    r = Run(ropts, cargs, stdout=slave, start_new_session=True, preexec_fn=ctty, stdin_slave=slave)
+    r = Run(ropts, cargs, stdout=slave, start_new_session=True, preexec_fn=ctty, stdin=slave)
     os.close(slave)
     r.master = master
     return r
-
-# Run() passes stdin=DEVNULL: give it the pty slave instead
-_orig = Run.__init__
-def _init(self, ropts, cargs=None, prog=None, stderr=None, stdin_slave=None, **kw):
-    if stdin_slave is None:
-        return _orig(self, ropts, cargs, prog, stderr, **kw)
-    real_popen = subprocess.Popen
-    def popen(cmd, **k):
-        k["stdin"] = stdin_slave
-        return real_popen(cmd, **k)
-    subprocess.Popen = popen
-    try:
-        _orig(self, ropts, cargs, prog, stderr, **kw)
-    finally:
-        subprocess.Popen = real_popen
-Run.__init__ = _init
 
 def fg_ready(r):
     # the terminal's foreground group is the runner's

@@ -100,7 +100,7 @@ def traps_ready(pid, sig=signal.SIGTERM):
 class Run:
     """One selfpipe-run, its stderr in a file, its child recording in rec."""
 
-    def __init__(self, ropts, cargs=None, prog=None, stderr=None, **kw):
+    def __init__(self, ropts, cargs=None, prog=None, stderr=None, stdin=subprocess.DEVNULL, **kw):
         self.dir = tempfile.mkdtemp(prefix="sprun-")
         self.rec = os.path.join(self.dir, "rec")
         self.errpath = os.path.join(self.dir, "err")
@@ -112,7 +112,7 @@ class Run:
             stderr = self.errf
         self.t0 = time.monotonic()
         self.p = subprocess.Popen(runner_cmd(list(ropts) + ["--"] + list(prog)),
-                                  stdin=subprocess.DEVNULL, stderr=stderr, **kw)
+                                  stdin=stdin, stderr=stderr, **kw)
         self.pid = self.p.pid
         self.child = None
 
