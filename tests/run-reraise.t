@@ -66,7 +66,5 @@ st = blocked_run()
 tap.ok(os.WIFSIGNALED(st) and os.WTERMSIG(st) == signal.SIGTERM,
        "-r with TERM ignored and blocked at startup: the runner still dies by TERM", "status %#x" % st)
 
-cores = [f for f in os.listdir(tmp) if f.startswith("core")]
-tap.ok(not cores, "no core file written", cores)
 subprocess.call(["rm", "-rf", tmp])
 tap.done()
