@@ -29,12 +29,12 @@ done
 [ -z "$bad" ] ; t $? "exit codes passed through ($(echo $codes | wc -w) codes)${bad:+: wrong (want:got)$bad}"
 
 # 128+N for a child that kills itself with N, each signal whose default action kills
-sigs="HUP INT QUIT ILL TRAP ABRT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM STKFLT XCPU XFSZ VTALRM PROF IO PWR SYS"
-i=34 ; while [ $i -le 64 ] ; do sigs="$sigs $i" ; i=$((i + 1)) ; done
-[ "$SP_PHASE" = valgrind ] && sigs="HUP INT QUIT ABRT KILL SEGV TERM XCPU SYS 34 50 64"
+sigs="HUP:1 INT:2 QUIT:3 ILL:4 TRAP:5 ABRT:6 BUS:7 FPE:8 KILL:9 USR1:10 SEGV:11 USR2:12 PIPE:13 ALRM:14 TERM:15 STKFLT:16 XCPU:24 XFSZ:25 VTALRM:26 PROF:27 IO:29 PWR:30 SYS:31"
+i=34 ; while [ $i -le 64 ] ; do sigs="$sigs $i:$i" ; i=$((i + 1)) ; done
+[ "$SP_PHASE" = valgrind ] && sigs="HUP:1 INT:2 QUIT:3 ABRT:6 KILL:9 SEGV:11 TERM:15 XCPU:24 SYS:31 34:34 50:50 64:64"
 bad=
-for s in $sigs ; do
-  num=$(kill -l "$s" 2>/dev/null) ; case $s in [0-9]*) num=$s ;; esac
+for sn in $sigs ; do
+  s=${sn%:*} ; num=${sn#*:}
   $SP_WRAP "$SELFPIPE_RUN" -v 0 "$child" -k "$s" -o /dev/null 2>/dev/null
   rc=$?
   [ $rc -eq $((128 + num)) ] || bad="$bad $s:$rc"
@@ -61,7 +61,7 @@ $SP_WRAP "$SELFPIPE_RUN" sprun-no-such-command-in-path 2>"$tmp/err" ; rc=$?
 grep -v '^==' "$tmp/err" | grep -q '^selfpipe-run: fatal: .*sprun-no-such-command-in-path' ; t $? "  and a fatal line naming it"
 [ $(grep -vc '^==' "$tmp/err") -eq 1 ] ; t $? "  one line only"
 mkdir "$tmp/bin" ; cp "$child" "$tmp/bin/sprun-in-path"
-PATH="$tmp/bin:$PATH" $SP_WRAP "$SELFPIPE_RUN" sprun-in-path -e 5 -o /dev/null ; rc=$?
+PATH="$tmp/bin:$PATH" $SP_WRAP "$SELFPIPE_RUN" sprun-in-path -e 5 -o /dev/null 2>/dev/null ; rc=$?
 [ $rc -eq 5 ] ; t $? "prog found through PATH (exit $rc)"
 
 # -e code

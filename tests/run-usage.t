@@ -79,7 +79,7 @@ usage_error STOP -m STOP:TERM $prog
 usage_error CHLD -m CHLD:TERM $prog
 usage_error 9 -m 9:TERM $prog
 usage_error HUP -m HUP:TERM -m hup:USR1 $prog
-usage_error HUP -m SIGHUP:TERM -m 1:USR1 $prog
+usage_error 1:USR1 -m SIGHUP:TERM -m 1:USR1 $prog
 usage_error FOO -c FOO:$tmp/hook $prog
 usage_error KILL -c KILL:$tmp/hook $prog
 usage_error STOP -c STOP:$tmp/hook $prog
