@@ -77,11 +77,15 @@ else:
     tap.ok(False, "  after the stamp, the normal line")
 r.cleanup()
 
-# 5. -v 0: nothing; -v 2: more than -v 1 and includes every -v 1 line
+# 5. -v 0: nothing; -v 1: one line per signal and the end; -v 2: those
+#    and more (the child stopped and continued)
 def session(v):
-    r = Run(["-v", str(v)], ["-x", "TERM:0"])
+    r = Run(["-v", str(v), "-m", "USR1:STOP"], ["-x", "TERM:0"])
     r.ready()
     r.kill(signal.SIGUSR1)
+    wait_until(lambda: proc_state(r.child) == "T", 5)
+    time.sleep(0.1 * SLOW)
+    r.kill(signal.SIGCONT)
     r.wait_sigs(1)
     time.sleep(0.1 * SLOW)
     r.kill(signal.SIGTERM)
@@ -94,9 +98,9 @@ rc0, l0 = session(0)
 rc1, l1 = session(1)
 rc2, l2 = session(2)
 tap.ok(rc0 == 0 and l0 == [], "-v 0: no line at all", l0)
-tap.ok(rc1 == 0 and len(l1) == 3, "-v 1: three lines (USR1, TERM, the end)", "\n".join(l1))
+tap.ok(rc1 == 0 and len(l1) == 4, "-v 1: four lines (USR1, CONT, TERM, the end), no stopped/continued line", "\n".join(l1))
 tap.ok(rc2 == 0 and len(l2) > len(l1) and all(l in l2 for l in l1),
-       "-v 2: the -v 1 lines and more", "\n".join(l2))
+       "-v 2: the -v 1 lines and more (the child stopped, continued)", "\n".join(l2))
 tap.ok(all(re.match(r"^selfpipe-run: (info|warning|debug): ", l) for l in l2), "-v 2: every line is selfpipe-run: <level>: ...", "\n".join(l2))
 
 tap.done()

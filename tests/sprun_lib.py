@@ -46,6 +46,8 @@ def sig_name(sig):
         if sig - lo > (hi - lo) // 2:
             return "SIGRTMAX" if sig == hi else "SIGRTMAX-%d" % (hi - sig)
         return "SIGRTMIN" if sig == lo else "SIGRTMIN+%d" % (sig - lo)
+    if sig == signal.SIGIO:
+        return "SIGPOLL"   # skalibs' name for 29, which libselfpipe uses
     return signal.Signals(sig).name
 
 
