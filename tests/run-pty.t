@@ -11,13 +11,41 @@ from sprun_lib import *
 tap = Tap()
 check_setup(tap)
 
+# A shell-like layout: a session leader that owns the terminal and runs
+# the runner as the foreground job in a process group of its own (so
+# that group is not orphaned and ^Z really stops it).
+LEADER = r"""
+import os, sys, signal
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    os.tcsetpgrp(0, os.getpgrp())
+    signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+    os.execvp(sys.argv[1], sys.argv[1:])
+while True:
+    p, st = os.waitpid(pid, os.WUNTRACED)
+    if not os.WIFSTOPPED(st):
+        break
+os._exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128 + os.WTERMSIG(st))
+"""
+
 def on_pty(ropts, cargs):
     master, slave = os.openpty()
     def ctty():
         fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-    r = Run(ropts, cargs, stdout=slave, start_new_session=True, preexec_fn=ctty, stdin=slave)
+    r = Run(ropts, cargs, stdout=slave, start_new_session=True, preexec_fn=ctty, stdin=slave,
+            pre=[sys.executable, "-c", LEADER])
     os.close(slave)
     r.master = master
+    def runner_pid():
+        try:
+            with open("/proc/%d/task/%d/children" % (r.p.pid, r.p.pid)) as f:
+                kids = f.read().split()
+            return int(kids[0]) if kids else None
+        except OSError:
+            return None
+    r.pid = wait_until(runner_pid, 10)
     return r
 
 def fg_ready(r):
@@ -74,8 +102,8 @@ time.sleep(0.4 * SLOW)
 recs = r.sigrecs()
 tap.ok(len(recs) == 1 and recs[0][2] == "SIGINT" and int(recs[0][7]) == r.pid,
        "-g, ^C: the child gets exactly one SIGINT, forwarded by the runner", recs)
-tap.ok(any(re.match(r"selfpipe-run: info: SIGINT from kernel -> SIGINT to pid %d$" % r.child, l) for l in r.errlines()),
-       "  log: SIGINT from kernel -> SIGINT to pid CHILD", r.errlines())
+tap.ok(any(re.match(r"selfpipe-run: info: SIGINT from kernel -> SIGINT to (pid|group) %d$" % r.child, l) for l in r.errlines()),
+       "  log: SIGINT from kernel -> SIGINT to group CHILD", r.errlines())
 finish(r)
 r.cleanup()
 

@@ -102,7 +102,7 @@ def traps_ready(pid, sig=signal.SIGTERM):
 class Run:
     """One selfpipe-run, its stderr in a file, its child recording in rec."""
 
-    def __init__(self, ropts, cargs=None, prog=None, stderr=None, stdin=subprocess.DEVNULL, **kw):
+    def __init__(self, ropts, cargs=None, prog=None, stderr=None, stdin=subprocess.DEVNULL, pre=(), **kw):
         self.dir = tempfile.mkdtemp(prefix="sprun-")
         self.rec = os.path.join(self.dir, "rec")
         self.errpath = os.path.join(self.dir, "err")
@@ -113,7 +113,7 @@ class Run:
             self.errf = open(self.errpath, "wb")
             stderr = self.errf
         self.t0 = time.monotonic()
-        self.p = subprocess.Popen(runner_cmd(list(ropts) + ["--"] + list(prog)),
+        self.p = subprocess.Popen(list(pre) + runner_cmd(list(ropts) + ["--"] + list(prog)),
                                   stdin=stdin, stderr=stderr, **kw)
         self.pid = self.p.pid
         self.child = None
