@@ -10,37 +10,30 @@ if [ ! -x "$SELFPIPE_RUN" ] ; then echo "not ok 1 - selfpipe-run is built ($SELF
 tmp=$(mktemp -d) || exit 111
 trap 'rm -rf "$tmp"' EXIT
 
-# each run gets 20 s (60 s under valgrind) before `timeout` calls it a hang
+loop=$SP_TESTS/sprun-loop
+if [ ! -x "$loop" ] ; then echo "not ok 1 - sprun-loop is built ($loop)" ; exit 1 ; fi
+# each run gets 20 s (60 s under valgrind) before it is called a hang
 per=20 ; [ "$SP_PHASE" = valgrind ] && per=60
 start=$(date +%s)
-i=0 ; hung=0 ; bad=0
-while [ $i -lt $total ] ; do
-  timeout -s KILL $per $SP_WRAP "$SELFPIPE_RUN" -v 0 true
-  rc=$?
-  if [ $rc -eq 137 ] ; then hung=$((hung + 1)) ; break
-  elif [ $rc -ne 0 ] ; then bad=$((bad + 1)) ; echo "# run $i: exit $rc" ; [ $bad -gt 5 ] && break ; fi
-  i=$((i + 1))
-done
+out=$($loop $total $per 0 $SP_WRAP "$SELFPIPE_RUN" -v 0 true)
 end=$(date +%s)
-if [ $hung -eq 0 ] ; then echo "ok 1 - $i runs of selfpipe-run true: no hang ($((end - start)) s)"
-else echo "not ok 1 - run $i of selfpipe-run true hung (killed after $per s)" ; fi
-if [ $bad -eq 0 ] && [ $i -eq $total ] ; then echo "ok 2 - all $total runs exited 0"
-else echo "not ok 2 - $bad of $i runs did not exit 0" ; fi
+set -- $out
+if [ "$4" = 0 ] ; then echo "ok 1 - $2 runs of selfpipe-run true: no hang ($((end - start)) s)"
+else echo "not ok 1 - run $2 of selfpipe-run true hung (killed after $per s)" ; fi
+if [ "$2" = $total ] && [ "$6" = 0 ] ; then echo "ok 2 - all $total runs exited 0"
+else echo "not ok 2 - $6 of $2 runs did not exit 0 (first wait status: $8)" ; fi
 
-# the same with the child's exit code: true / false alternate
-i=0 ; bad=0 ; n=$((total / 10))
-while [ $i -lt $n ] ; do
-  timeout -s KILL $per $SP_WRAP "$SELFPIPE_RUN" -v 0 false
-  [ $? -eq 1 ] || bad=$((bad + 1))
-  i=$((i + 1))
-done
-if [ $bad -eq 0 ] ; then echo "ok 3 - $n runs of selfpipe-run false: each exits 1"
-else echo "not ok 3 - $bad of $n runs of selfpipe-run false did not exit 1" ; fi
+# the child's exit code, every time
+n=$((total / 10))
+out=$($loop $n $per 1 $SP_WRAP "$SELFPIPE_RUN" -v 0 false)
+set -- $out
+if [ "$2" = $n ] && [ "$4" = 0 ] && [ "$6" = 0 ] ; then echo "ok 3 - $n runs of selfpipe-run false: each exits 1"
+else echo "not ok 3 - selfpipe-run false: $out" ; fi
 
 # with signals flying at spawn time: TERM as soon as possible, never a hang
 i=0 ; hung=0 ; n=$((total / 50))
 while [ $i -lt $n ] ; do
-  timeout -s KILL $per $SP_WRAP "$SELFPIPE_RUN" -v 0 sleep 10 &
+  timeout -s KILL 20 $SP_WRAP "$SELFPIPE_RUN" -v 0 sleep 10 &
   p=$!
   kill -TERM $p 2>/dev/null
   sleep 0.01
