@@ -134,6 +134,7 @@ int main (int argc, char const *const *argv)
     untrappable(&set) ;
     if (sp_init(&set) < 0) strerr_diefu1sys(111, "trap signals") ;
   }
+  sprun.trapped = set ;
 
   sprun.child = sprun_spawn(argv + i) ;
   if (sprun.child < 0)
@@ -141,7 +142,6 @@ int main (int argc, char const *const *argv)
     int e = errno ;
     strerr_diefu2sys(spawn_exitcode(e), "spawn ", argv[i]) ;
   }
-  sprun.childpid = sprun.child ;
 
   for (;;)
   {
