@@ -108,6 +108,7 @@ static void finish (void)
   else code = WEXITSTATUS(sprun.wstat) ;
   if (cfg->exitzero >= 0 && code == cfg->exitzero) code = sig = 0 ;
   sprun_hook_killall() ;
+  sprun_log_endburst() ;
   sprun_log_flush_nowait() ;
   if (sig && cfg->reraise && sprun.self != 1) reraise(sig) ;
   _exit(code) ;
@@ -156,7 +157,7 @@ int main (int argc, char const *const *argv)
       sp_info info ;
       r = sp_read(&info) ;
       if (r < 0) strerr_diefu1sys(111, "read signals") ;
-      if (!r) break ;
+      if (!r) { sprun_log_endburst() ; break ; }
       sprun_signal(&info) ;
       if (sprun.done) finish() ;
     }

@@ -51,6 +51,7 @@ extern void sprun_log_init (unsigned int, int) ;
 extern void sprun_logv (int, char const *const *, unsigned int) ;
 #define sprun_log(level, ...) sprun_logv(level, (char const *const[]){ __VA_ARGS__ }, sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
 extern int sprun_log_wants (int) ;
+extern void sprun_log_endburst (void) ;
 extern int sprun_log_pending (void) ;
 extern void sprun_log_write (void) ;
 extern void sprun_log_flush_nowait (void) ;
