@@ -133,15 +133,12 @@ class SelfPipe:
         select.poll hands EINTR to Python, which runs them at once, then
         waits again for what is left (PEP 475).
         """
+        if timeout is not None and not timeout >= 0:
+            raise ValueError("timeout must be a number >= 0, or None")
         info = self._read()
         if info is not None or timeout == 0:
             return info
-        if timeout is None:
-            deadline = None
-        else:
-            if timeout < 0:
-                raise ValueError("timeout must be >= 0 or None")
-            deadline = time.monotonic() + timeout
+        deadline = None if timeout is None else time.monotonic() + timeout
         p = select.poll()
         p.register(self._fd, select.POLLIN)
         while True:
