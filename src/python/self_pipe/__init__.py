@@ -52,6 +52,7 @@ def _as_signal(n):
 # One enum lookup per signal number, done once: poll() is a hot path.
 _SIGNALS = {n: _as_signal(n) for n in range(1, signal.NSIG)}
 
+_sp_read = lib.sp_read
 _lock = threading.Lock()
 _open = None            # the instance that holds libselfpipe, if any
 
@@ -116,7 +117,7 @@ class SelfPipe:
     def _read(self):
         if self._fd < 0:
             raise ValueError("SelfPipe is closed")
-        r = lib.sp_read(self._ref)
+        r = _sp_read(self._ref)
         if r > 0:
             return self._info
         if r < 0:
@@ -162,6 +163,13 @@ class SelfPipe:
         full pipe) comes back as its signal, once: poll_info() tells how
         many were lost.
         """
+        if timeout == 0 and self._fd >= 0:     # the hot path, _wait inlined
+            r = _sp_read(self._ref)
+            if r > 0:
+                n = self._info.sig
+                return _SIGNALS.get(n, n)
+            if r == 0:
+                return None
         info = self._wait(timeout)
         return None if info is None else _SIGNALS.get(info.sig, info.sig)
 

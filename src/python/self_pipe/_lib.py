@@ -88,7 +88,8 @@ def _load():
 lib, path = _load()
 lib.sp_init.argtypes = [ctypes.POINTER(SigSet)]
 lib.sp_init.restype = ctypes.c_int
-lib.sp_read.argtypes = [ctypes.POINTER(SpInfo)]
+# sp_read(sp_info *) is the hot path and only ever gets byref(SpInfo()):
+# argtypes would double the cost of the call.
 lib.sp_read.restype = ctypes.c_int
 lib.sp_fd.argtypes = []
 lib.sp_fd.restype = ctypes.c_int
