@@ -120,8 +120,9 @@ class Others(unittest.TestCase):
 
     def setUp(self):
         self.calls = []
-        self.orig = {s: signal.getsignal(s) for s in (USR2, TERM)}
+        self.orig = {s: signal.getsignal(s) for s in (USR2, TERM, INT)}
         signal.signal(USR2, lambda s, f: self.calls.append((s, time.monotonic())))
+        signal.signal(INT, signal.default_int_handler)  # even if started with SIGINT ignored
         self.sp = SelfPipe([USR1, HUP])
 
     def tearDown(self):
