@@ -165,6 +165,13 @@ class Seed(unittest.TestCase):
         os.kill(ME, USR1)
         self.assertIs(self.sp.poll(), USR1)
 
+    def test_dropped(self):
+        """an instance nobody refers to is closed: handlers back, a new one opens"""
+        self.sp = None
+        self.assertIs(signal.getsignal(USR1), signal.SIG_DFL)
+        self.sp = SelfPipe([USR1])
+        self.assertIn("SIGUSR1", repr(self.sp))
+
     def test_after_close(self):
         """after close(): poll() and fileno() raise ValueError, close() again is fine, a new one opens"""
         self.sp.close()

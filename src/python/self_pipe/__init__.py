@@ -19,6 +19,7 @@ import select
 import signal
 import threading
 import time
+import weakref
 
 from ._lib import lib, SpInfo, sigset
 
@@ -53,8 +54,11 @@ def _as_signal(n):
 _SIGNALS = {n: _as_signal(n) for n in range(1, signal.NSIG)}
 
 _sp_read = lib.sp_read
-_lock = threading.Lock()
-_open = None            # the instance that holds libselfpipe, if any
+# The instance that holds libselfpipe, if any, weakly: an instance
+# nobody refers to any more is closed, as a file would be.
+_open = lambda: None
+# Reentrant: a garbage collection inside the lock may close an instance.
+_lock = threading.RLock()
 
 
 class SelfPipe:
@@ -80,7 +84,7 @@ class SelfPipe:
         if threading.current_thread() is not threading.main_thread():
             raise ValueError("SelfPipe only works in the main thread")
         with _lock:
-            if _open is not None:
+            if _open() is not None:
                 raise RuntimeError("a SelfPipe is already open in this process: close it first")
             self._sigs = tuple(sorted(set(sigs)))
             # What Python believes (signal.getsignal), to give it back
@@ -95,7 +99,7 @@ class SelfPipe:
                     raise ValueError("cannot trap %r: reserved signal" % (self._sigs,))
                 raise OSError(e, os.strerror(e))
             self._fd = fd
-            _open = self
+            _open = weakref.ref(self)
         self._info = SpInfo()
         self._ref = ctypes.byref(self._info)
 
@@ -108,11 +112,6 @@ class SelfPipe:
     @property
     def closed(self):
         return self._fd < 0
-
-    @property
-    def signals(self):
-        """The trapped signals, as a tuple of signal numbers."""
-        return self._sigs
 
     def _read(self):
         if self._fd < 0:
@@ -193,7 +192,7 @@ class SelfPipe:
                 return
             lib.sp_finish()
             self._fd = -1
-            _open = None
+            _open = lambda: None
         # sp_finish put back the C-level dispositions. If Python code
         # changed a handler meanwhile, Python's table and the kernel
         # disagree: set the original again, through Python.
@@ -214,7 +213,7 @@ class SelfPipe:
 
     def __repr__(self):
         state = "closed" if self._fd < 0 else "fd=%d" % self._fd
-        return "<SelfPipe %s %s>" % (state, ",".join(_SIGNALS[s].name if hasattr(_SIGNALS[s], "name") else str(s) for s in self._sigs))
+        return "<SelfPipe %s %s>" % (state, ",".join(getattr(_SIGNALS[s], "name", str(s)) for s in self._sigs))
 
 
 def _after_fork_in_child():
@@ -222,9 +221,10 @@ def _after_fork_in_child():
     # parent's pipe. It gets the original handlers back and may open
     # its own SelfPipe.
     global _lock
-    _lock = threading.Lock()    # another thread may have held it at fork time
-    if _open is not None:
-        _open.close()
+    _lock = threading.RLock()   # another thread may have held it at fork time
+    sp = _open()
+    if sp is not None:
+        sp.close()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
