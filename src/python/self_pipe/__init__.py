@@ -96,7 +96,7 @@ class SelfPipe:
                 if e == errno.EBUSY:
                     raise RuntimeError("libselfpipe is already in use in this process")
                 if e == errno.EINVAL:
-                    raise ValueError("cannot trap %r: reserved signal" % (self._sigs,))
+                    raise ValueError("cannot trap %r: reserved by the C library" % (self._sigs,))
                 raise OSError(e, os.strerror(e))
             self._fd = fd
             _open = weakref.ref(self)
@@ -104,7 +104,12 @@ class SelfPipe:
         self._ref = ctypes.byref(self._info)
 
     def fileno(self):
-        """The read end of the pipe: readable when poll() has something."""
+        """The pipe's read end, for select, selectors, asyncio.
+
+        Readable when signals came. Then call poll() until it returns
+        None: records are read from the pipe in batches, so the ones
+        after the first may no longer make the pipe readable.
+        """
         if self._fd < 0:
             raise ValueError("SelfPipe is closed")
         return self._fd
