@@ -70,6 +70,7 @@ class Restore(unittest.TestCase):
         for s in (USR1, USR2, HUP, INT):
             self.assertTrue(cgt & bit(s), "trapped %d" % s)
         self.assertFalse(ign & bit(USR2))
+        self.assertEqual(signal.getsignal(USR1), self.h)   # Python's table is left alone
         sp.close()
         self.assertEqual(kernel(), before)
         self.assertEqual({s: signal.getsignal(s) for s in py}, py)
