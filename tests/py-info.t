@@ -77,6 +77,38 @@ class Info(unittest.TestCase):
         self.assertIn("status=7", repr(i))
 
 
+class Threads(unittest.TestCase):
+    def test_threads(self):
+        """three threads polling at once: every sigqueue value comes out once"""
+        n = 3000
+        got, done = [], threading.Event()
+
+        def worker():
+            while not done.is_set():
+                i = sp.poll_info(0.05)
+                if i is not None:
+                    got.append(i.value)     # list.append is atomic
+                    if len(got) >= n:
+                        done.set()
+
+        old = sys.getswitchinterval()
+        sys.setswitchinterval(1e-6)     # threads switch between any two bytecodes
+        self.addCleanup(sys.setswitchinterval, old)
+        with SelfPipe([USR1]) as sp:
+            ts = [threading.Thread(target=worker) for _ in range(3)]
+            for t in ts:
+                t.start()
+            try:
+                for v in range(n):
+                    libc.sigqueue(ME, USR1, v)
+                done.wait(60)
+            finally:
+                done.set()
+                for t in ts:
+                    t.join()
+        self.assertEqual(sorted(got), list(range(n)))
+
+
 class Loss(unittest.TestCase):
     def setUp(self):
         self.sp = SelfPipe([USR1, USR2])

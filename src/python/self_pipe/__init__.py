@@ -100,8 +100,9 @@ class SelfPipe:
                 raise OSError(e, os.strerror(e))
             self._fd = fd
             _open = weakref.ref(self)
-        self._info = SpInfo()
-        self._ref = ctypes.byref(self._info)
+        # One record buffer per thread: between sp_read filling it and
+        # Python reading it, another thread may run and call sp_read.
+        self._tls = threading.local()
 
     def fileno(self):
         """The pipe's read end, for select, selectors, asyncio.
@@ -118,12 +119,21 @@ class SelfPipe:
     def closed(self):
         return self._fd < 0
 
+    def _buf(self):
+        try:
+            return self._tls.buf
+        except AttributeError:
+            info = SpInfo()
+            self._tls.buf = (info, ctypes.byref(info))
+            return self._tls.buf
+
     def _read(self):
         if self._fd < 0:
             raise ValueError("SelfPipe is closed")
-        r = _sp_read(self._ref)
+        info, ref = self._buf()
+        r = _sp_read(ref)
         if r > 0:
-            return self._info
+            return info
         if r < 0:
             e = ctypes.get_errno()
             raise OSError(e, os.strerror(e))
@@ -168,9 +178,10 @@ class SelfPipe:
         many were lost.
         """
         if timeout == 0 and self._fd >= 0:     # the hot path, _wait inlined
-            r = _sp_read(self._ref)
+            info, ref = self._buf()
+            r = _sp_read(ref)
             if r > 0:
-                n = self._info.sig
+                n = info.sig
                 return _SIGNALS.get(n, n)
             if r == 0:
                 return None
