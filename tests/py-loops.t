@@ -85,6 +85,32 @@ class Loops(unittest.TestCase):
         asyncio.run(main())
         self.assertEqual(got, [USR2, USR1, USR2])
 
+    def test_asyncio_signal_handler(self):
+        """asyncio's own add_signal_handler for another signal works beside the SelfPipe"""
+        got, handled = [], []
+
+        async def main():
+            loop = asyncio.get_running_loop()
+            done = loop.create_future()
+
+            def readable():
+                got.extend(iter(self.sp.poll, None))
+                if handled and got and not done.done():
+                    done.set_result(None)
+
+            loop.add_reader(self.sp.fileno(), readable)
+            loop.add_signal_handler(signal.SIGALRM, lambda: (handled.append(1), readable()))
+            try:
+                p = sender(signal.SIGALRM, HUP)
+                await asyncio.wait_for(done, 60)
+            finally:
+                loop.remove_signal_handler(signal.SIGALRM)
+                loop.remove_reader(self.sp.fileno())
+            await loop.run_in_executor(None, p.wait)
+
+        asyncio.run(main())
+        self.assertEqual((handled, got), ([1], [HUP]))
+
     def test_selectors(self):
         """selectors.DefaultSelector: readable on a signal, quiet without one"""
         with selectors.DefaultSelector() as sel:
