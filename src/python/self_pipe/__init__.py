@@ -54,6 +54,7 @@ def _as_signal(n):
 _SIGNALS = {n: _as_signal(n) for n in range(1, signal.NSIG)}
 
 _sp_read = lib.sp_read
+_new_tuple = tuple.__new__
 # The instance that holds libselfpipe, if any, weakly: an instance
 # nobody refers to any more is closed, as a file would be.
 _open = lambda: None
@@ -190,10 +191,12 @@ class SelfPipe:
 
     def poll_info(self, timeout=0):
         """Like poll(), but a SignalInfo (signal, code, pid, uid, value), or None."""
-        info = self._wait(timeout)
+        info = self._read() if timeout == 0 else self._wait(timeout)
         if info is None:
             return None
-        r = SignalInfo(_SIGNALS.get(info.sig, info.sig), info.code, info.pid, info.uid, info.value.sival_int)
+        n = info.sig
+        # tuple.__new__: what SignalInfo(...) does, without its argument parsing
+        r = _new_tuple(SignalInfo, (_SIGNALS.get(n, n), info.code, info.pid, info.uid, info.value.sival_int))
         if info.status:
             r.status = info.status
         if info.lost:
