@@ -84,6 +84,9 @@ class SelfPipe:
         # the main thread only, and close() gives them back from there.
         if threading.current_thread() is not threading.main_thread():
             raise ValueError("SelfPipe only works in the main thread")
+        # One record buffer per thread: between sp_read filling it and
+        # Python reading it, another thread may run and call sp_read.
+        self._tls = threading.local()
         with _lock:
             if _open() is not None:
                 raise RuntimeError("a SelfPipe is already open in this process: close it first")
@@ -101,9 +104,6 @@ class SelfPipe:
                 raise OSError(e, os.strerror(e))
             self._fd = fd
             _open = weakref.ref(self)
-        # One record buffer per thread: between sp_read filling it and
-        # Python reading it, another thread may run and call sp_read.
-        self._tls = threading.local()
 
     def fileno(self):
         """The pipe's read end, for select, selectors, asyncio.
