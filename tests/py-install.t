@@ -33,7 +33,7 @@ class Install(unittest.TestCase):
     def test_installed_module_finds_library(self):
         """installed with libdir and pythondir: imports and works without SELFPIPE_LIB"""
         lib, py = os.path.join(self.tmp, "lib"), os.path.join(self.tmp, "py")
-        r = make("install-lib", "install-python", "libdir=" + lib, "pythondir=" + py)
+        r = make("install-lib", "install-python", "DO_PYTHON=true", "libdir=" + lib, "pythondir=" + py)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertTrue(os.path.isfile(os.path.join(py, "self_pipe", "_config.py")))
         env = {k: v for k, v in os.environ.items() if k not in ("SELFPIPE_LIB", "LD_LIBRARY_PATH", "PYTHONPATH")}
@@ -54,7 +54,7 @@ class Install(unittest.TestCase):
 
     def test_in_install(self):
         """make install installs the module too, under DESTDIR"""
-        r = make("install", "DESTDIR=" + self.tmp, "pythondir=/py")
+        r = make("install", "DO_PYTHON=true", "DESTDIR=" + self.tmp, "pythondir=/py")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, "py", "self_pipe"))),
                          ["__init__.py", "_config.py", "_lib.py"])
