@@ -147,4 +147,23 @@ tap.ok(rc == 0, "stderr a broken pipe: the runner does not die of SIGPIPE, exit 
 tap.ok(r.sigs() == ["SIGUSR1", "SIGTERM"], "  and the child got USR1, TERM and no SIGPIPE", r.sigs())
 r.cleanup()
 
+# 7. the runner's own SIGXFSZ (its stderr, a file, hits RLIMIT_FSIZE) is not forwarded
+import resource
+def small_files():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (3000, resource.RLIM_INFINITY))
+r = Run([], ["-x", "TERM:0"], preexec_fn=small_files)
+r.ready()
+for i in range(50):
+    r.kill(signal.SIGUSR1 if i % 2 == 0 else signal.SIGUSR2)   # alternating: no line folds
+    if not r.wait_sigs(i + 1, timeout=3):
+        break
+time.sleep(0.2 * SLOW)
+size = os.path.getsize(r.errpath)
+r.kill(signal.SIGTERM)
+rc = r.wait()
+tap.ok(size > 2000 and rc == 0, "stderr past RLIMIT_FSIZE: the runner survives its SIGXFSZ, exit 0 (got %s, %d bytes)" % (rc, size))
+tap.ok(r.sigs() == ["SIGUSR1", "SIGUSR2"] * 25 + ["SIGTERM"], "  the child got 50 USR1/USR2 and TERM, no SIGXFSZ",
+       [x for x in r.sigs() if x not in ("SIGUSR1", "SIGUSR2")])
+r.cleanup()
+
 tap.done()
