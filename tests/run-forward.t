@@ -22,7 +22,10 @@ KILLING = [s for s in FORWARDABLE if s not in (signal.SIGCONT, signal.SIGTSTP, s
 r = Run([], ["-x", "TERM:0"])
 r.ready()
 bad = []
-sent = [s for s in FORWARDABLE if s != signal.SIGTERM]
+# valgrind cannot stop the process it runs (a raised SIGTSTP does nothing
+# there): the runner's own stop is checked in the other phases only
+JOBSTOP = (signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)
+sent = [s for s in FORWARDABLE if s != signal.SIGTERM and not (PHASE == "valgrind" and s in JOBSTOP)]
 for s in sent:
     if r.p.poll() is not None:
         bad.append("the runner exited (%s) before %s" % (r.p.returncode, sig_name(s)))
@@ -47,6 +50,8 @@ for s in sent:
 r.kill(signal.SIGTERM)
 rc = r.wait()
 tap.ok(not bad, "each of %d forwardable signals reaches the child, from the runner's pid" % len(sent), bad)
+if PHASE == "valgrind":
+    tap.skip("TSTP, TTIN, TTOU: forwarded, then the runner stops", "valgrind cannot stop the process it runs")
 tap.ok(rc == 0, "the child's exit 0 after TERM is the runner's (got %s)" % rc)
 tap.ok(r.sigs()[-1:] == ["SIGTERM"], "TERM was the last signal the child saw")
 lines = r.norm(os.getpid())
@@ -122,17 +127,29 @@ r.cleanup()
 
 # 5. a signal caught right after the traps are in place, before the child
 #    exists (or just after), still reaches it
+# (valgrind catches every signal itself, so the runner's SigCgt says
+# nothing there: wait for the child to exist instead)
+def children(pid):
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return f.read().split()
+    except OSError:
+        return []
 tries = 20 if PHASE == "plain" else 3
+when = "the runner traps it" if PHASE != "valgrind" else "the child exists"
 bad = []
 for i in range(tries):
     r = Run(["-v", "0"], prog=["sleep", "20"])
-    wait_until(lambda: traps_ready(r.pid) or r.p.poll() is not None, 10)
+    if PHASE == "valgrind":
+        wait_until(lambda: children(r.pid) or r.p.poll() is not None, 10)
+    else:
+        wait_until(lambda: traps_ready(r.pid) or r.p.poll() is not None, 10)
     r.kill(signal.SIGTERM)
     rc = r.wait(timeout=10)
     if rc != 128 + signal.SIGTERM:
         bad.append(rc)
     r.cleanup()
-tap.ok(not bad, "TERM sent as soon as the runner traps it: the child dies by it, exit 143 (%d runs)" % tries, bad)
+tap.ok(not bad, "TERM sent as soon as %s: the child dies by it, exit 143 (%d runs)" % (when, tries), bad)
 
 # 6. the runner's own SIGPIPE (from its stderr) is not forwarded; a PIPE sent by a process is
 r = Run([], ["-x", "TERM:0"], stderr=subprocess.PIPE)
