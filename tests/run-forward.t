@@ -22,10 +22,7 @@ KILLING = [s for s in FORWARDABLE if s not in (signal.SIGCONT, signal.SIGTSTP, s
 r = Run([], ["-x", "TERM:0"])
 r.ready()
 bad = []
-# valgrind cannot stop the process it runs (a raised SIGTSTP does nothing
-# there): the runner's own stop is checked in the other phases only
-JOBSTOP = (signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU)
-sent = [s for s in FORWARDABLE if s != signal.SIGTERM and not (PHASE == "valgrind" and s in JOBSTOP)]
+sent = [s for s in FORWARDABLE if s != signal.SIGTERM]
 for s in sent:
     if r.p.poll() is not None:
         bad.append("the runner exited (%s) before %s" % (r.p.returncode, sig_name(s)))
@@ -50,8 +47,6 @@ for s in sent:
 r.kill(signal.SIGTERM)
 rc = r.wait()
 tap.ok(not bad, "each of %d forwardable signals reaches the child, from the runner's pid" % len(sent), bad)
-if PHASE == "valgrind":
-    tap.skip("TSTP, TTIN, TTOU: forwarded, then the runner stops", "valgrind cannot stop the process it runs")
 tap.ok(rc == 0, "the child's exit 0 after TERM is the runner's (got %s)" % rc)
 tap.ok(r.sigs()[-1:] == ["SIGTERM"], "TERM was the last signal the child saw")
 lines = r.norm(os.getpid())

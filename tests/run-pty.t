@@ -107,46 +107,42 @@ tap.ok(any(re.match(r"selfpipe-run: info: SIGINT from kernel -> SIGINT to (pid|g
 finish(r)
 r.cleanup()
 
-if PHASE == "valgrind":
-    # valgrind cannot stop the process it runs: a raised SIGTSTP leaves it running
-    tap.skip("^Z: the runner stops with the job", "valgrind cannot stop the process it runs")
-else:
-    # 3. ^Z: the child gets one SIGTSTP from the terminal; the runner stops with it
-    #    (so the shell sees the job stopped); CONT to the group resumes both
-    r = on_pty([], ["-x", "TERM:0"])
-    r.ready()
-    wait_until(lambda: fg_ready(r), 5)
-    os.write(r.master, b"\x1a")
-    r.wait_sigs(1)
-    stopped = wait_until(lambda: proc_state(r.pid) == "T", 3)
-    recs = r.sigrecs()
-    tap.ok(len(recs) == 1 and recs[0][2] == "SIGTSTP" and int(recs[0][5]) == KERNEL,
-           "^Z: the child gets exactly one SIGTSTP, from the terminal", recs)
-    tap.ok(stopped, "^Z: the runner stops (state %s)" % proc_state(r.pid))
-    os.killpg(os.getpgid(r.pid), signal.SIGCONT)
-    resumed = wait_until(lambda: proc_state(r.pid) not in ("T", None), 3)
-    tap.ok(resumed, "CONT to the job: the runner runs again")
-    wait_until(lambda: "SIGCONT" in r.sigs(), 3)
-    tap.ok("SIGCONT" in r.sigs(), "  the child got SIGCONT", r.sigs())
-    r.kill(signal.SIGUSR1)
-    tap.ok(wait_until(lambda: "SIGUSR1" in r.sigs(), 3), "  and the runner forwards again")
-    rc = finish(r)
-    tap.ok(rc == 0, "  TERM ends it (exit %s)" % rc)
-    r.cleanup()
+# 3. ^Z: the child gets one SIGTSTP from the terminal; the runner stops with it
+#    (so the shell sees the job stopped); CONT to the group resumes both
+r = on_pty([], ["-x", "TERM:0"])
+r.ready()
+wait_until(lambda: fg_ready(r), 5)
+os.write(r.master, b"\x1a")
+r.wait_sigs(1)
+stopped = wait_until(lambda: proc_state(r.pid) == "T", 3)
+recs = r.sigrecs()
+tap.ok(len(recs) == 1 and recs[0][2] == "SIGTSTP" and int(recs[0][5]) == KERNEL,
+       "^Z: the child gets exactly one SIGTSTP, from the terminal", recs)
+tap.ok(stopped, "^Z: the runner stops (state %s)" % proc_state(r.pid))
+os.killpg(os.getpgid(r.pid), signal.SIGCONT)
+resumed = wait_until(lambda: proc_state(r.pid) not in ("T", None), 3)
+tap.ok(resumed, "CONT to the job: the runner runs again")
+wait_until(lambda: "SIGCONT" in r.sigs(), 3)
+tap.ok("SIGCONT" in r.sigs(), "  the child got SIGCONT", r.sigs())
+r.kill(signal.SIGUSR1)
+tap.ok(wait_until(lambda: "SIGUSR1" in r.sigs(), 3), "  and the runner forwards again")
+rc = finish(r)
+tap.ok(rc == 0, "  TERM ends it (exit %s)" % rc)
+r.cleanup()
 
-    # 4. ^Z with a child that stops (default TSTP): both stop, both resume
-    r = on_pty([], ["-d", "TSTP", "-x", "TERM:0"])
-    r.ready()
-    wait_until(lambda: fg_ready(r), 5)
-    os.write(r.master, b"\x1a")
-    both = wait_until(lambda: proc_state(r.pid) == "T" and proc_state(r.child) == "T", 3)
-    tap.ok(both, "^Z, child with the default TSTP: the child and the runner are stopped (%s, %s)"
-           % (proc_state(r.child), proc_state(r.pid)))
-    os.killpg(os.getpgid(r.pid), signal.SIGCONT)
-    tap.ok(wait_until(lambda: proc_state(r.pid) not in ("T", None) and proc_state(r.child) not in ("T", None), 3),
-           "  CONT to the job resumes both")
-    rc = finish(r)
-    tap.ok(rc == 0, "  TERM ends it (exit %s)" % rc)
-    r.cleanup()
+# 4. ^Z with a child that stops (default TSTP): both stop, both resume
+r = on_pty([], ["-d", "TSTP", "-x", "TERM:0"])
+r.ready()
+wait_until(lambda: fg_ready(r), 5)
+os.write(r.master, b"\x1a")
+both = wait_until(lambda: proc_state(r.pid) == "T" and proc_state(r.child) == "T", 3)
+tap.ok(both, "^Z, child with the default TSTP: the child and the runner are stopped (%s, %s)"
+       % (proc_state(r.child), proc_state(r.pid)))
+os.killpg(os.getpgid(r.pid), signal.SIGCONT)
+tap.ok(wait_until(lambda: proc_state(r.pid) not in ("T", None) and proc_state(r.child) not in ("T", None), 3),
+       "  CONT to the job resumes both")
+rc = finish(r)
+tap.ok(rc == 0, "  TERM ends it (exit %s)" % rc)
+r.cleanup()
 
 tap.done()
