@@ -64,6 +64,17 @@ mkdir "$tmp/bin" ; cp "$child" "$tmp/bin/sprun-in-path"
 PATH="$tmp/bin:$PATH" $SP_WRAP "$SELFPIPE_RUN" sprun-in-path -e 5 -o /dev/null 2>/dev/null ; rc=$?
 [ $rc -eq 5 ] ; t $? "prog found through PATH (exit $rc)"
 
+# 111: a system call fails before the child runs (no descriptor left for
+# the signal pipe, then for the spawn's). Not under valgrind, which needs
+# descriptors of its own: the same binary runs bare there.
+wrap=$SP_WRAP ; [ "$SP_PHASE" = valgrind ] && wrap=
+for nofile in 4 5 ; do
+  rm -f "$tmp/ran"
+  (ulimit -n $nofile && exec $wrap "$SELFPIPE_RUN" touch "$tmp/ran") 2>"$tmp/err" ; rc=$?
+  [ $rc -eq 111 ] && [ ! -e "$tmp/ran" ] ; t $? "ulimit -n $nofile: exit 111, prog not run (got $rc)"
+  [ "$(grep -vc '^==' "$tmp/err")" -eq 1 ] && grep -q '^selfpipe-run: fatal: unable to ' "$tmp/err" ; t $? "  one line: selfpipe-run: fatal: unable to ..."
+done
+
 # -e code
 $SP_WRAP "$SELFPIPE_RUN" -e 143 "$child" -e 143 -o /dev/null 2>/dev/null ; rc=$?
 [ $rc -eq 0 ] ; t $? "-e 143: exit 143 reported as 0 (got $rc)"
