@@ -118,6 +118,24 @@ r.kill(signal.SIGTERM)
 r.wait()
 r.cleanup()
 
+# 5b. the re-run checks the newest delivery: its sender, not the first one's
+slowenv = hook("slowenv", 'echo "start [$SELFPIPE_SENDER]" >> %s\nsleep 1\nexit 0' % log)
+reset()
+r = Run(["-c", "HUP:" + slowenv], ["-x", "TERM:0"])
+r.ready()
+r.kill(signal.SIGHUP)
+wait_until(lambda: hooklog()[:1] == ["start [%d]" % me], 5)
+other = subprocess.run(["sh", "-c", "kill -HUP %d; echo $$" % r.pid], capture_output=True, text=True).stdout.strip()
+time.sleep(0.1)
+third = subprocess.run(["sh", "-c", "kill -HUP %d; echo $$" % r.pid], capture_output=True, text=True).stdout.strip()
+wait_until(lambda: len(hooklog()) >= 2, 6)
+time.sleep(1.2 * SLOW)
+tap.ok(hooklog() == ["start [%d]" % me, "start [%s]" % third],
+       "the coalesced re-run sees the newest delivery's sender (%s, not %s)" % (third, other), hooklog())
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
 # 6. -w: a hook that runs too long is killed, the signal held, a warning
 r = Run(["-c", "HUP:" + hangs, "-w", "300"], ["-x", "TERM:0"])
 r.ready()

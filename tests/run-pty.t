@@ -107,6 +107,29 @@ tap.ok(any(re.match(r"selfpipe-run: info: SIGINT from kernel -> SIGINT to (pid|g
 finish(r)
 r.cleanup()
 
+# 2b. -g and a hook for INT: ^C comes from the terminal, so the hook's
+#     SELFPIPE_SENDER is empty
+hd = tempfile.mkdtemp(prefix="sprun-ptyhook-")
+hk = os.path.join(hd, "hook")
+with open(hk, "w") as f:
+    f.write('#!/bin/sh\necho "[$SELFPIPE_SIGNAL] [$SELFPIPE_SENDER]" > %s/env\nexit 0\n' % hd)
+os.chmod(hk, 0o755)
+r = on_pty(["-g", "-c", "INT:" + hk], ["-x", "TERM:0"])
+r.ready()
+wait_until(lambda: fg_ready(r), 5)
+os.write(r.master, b"\x03")
+r.wait_sigs(1)
+try:
+    with open(os.path.join(hd, "env")) as f:
+        env = f.read().strip()
+except OSError:
+    env = None
+tap.ok(env == "[SIGINT] []", "-g -c INT:hook, ^C: the hook runs with SELFPIPE_SENDER empty (a terminal's signal)", env)
+tap.ok(r.sigs() == ["SIGINT"], "  and passes it on", r.sigs())
+finish(r)
+r.cleanup()
+subprocess.call(["rm", "-rf", hd])
+
 # 3. ^Z: the child gets one SIGTSTP from the terminal; the runner stops with it
 #    (so the shell sees the job stopped); CONT to the group resumes both
 r = on_pty([], ["-x", "TERM:0"])
