@@ -52,7 +52,8 @@ tap.ok(stopped, "-m USR1:STOP: the child is stopped (state %s)" % proc_state(r.c
 tap.ok(proc_state(r.pid) != "T", "  the runner is not")
 r.kill(signal.SIGCONT)
 resumed = wait_until(lambda: proc_state(r.child) not in ("T", None), 5)
-tap.ok(resumed and "SIGCONT" in r.sigs(), "  CONT to the runner resumes it and reaches it", r.sigs())
+tap.ok(resumed and "SIGCONT" in r.sigs(), "  CONT to the runner resumes it and reaches it",
+       "child state %s, runner state %s, child saw %s" % (proc_state(r.child), proc_state(r.pid), r.sigs()))
 r.kill(signal.SIGTERM)
 tap.ok(r.wait() == 0, "  TERM then ends it")
 r.cleanup()
