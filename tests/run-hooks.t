@@ -179,5 +179,44 @@ r.kill(signal.SIGTERM)
 tap.ok(r.wait() == 0, "  TERM still ends it, exit 0")
 r.cleanup()
 
+# 9. the hook's descriptors: the runner's inherited ones, nothing more
+#    (its stdout is the runner's stderr); its signal state is the original one
+state = os.path.join(hd, "state")
+fdhook = hook("fds", 'exec %s -R -e 0 -o %s' % (CHILD, state))
+direct = subprocess.run([CHILD, "-R", "-e", "0"], capture_output=True, text=True, stdin=subprocess.DEVNULL).stdout.split("\n")[0].split()
+r = Run(["-c", "HUP:" + fdhook], ["-x", "TERM:0"])
+r.ready()
+r.kill(signal.SIGHUP)
+r.wait_sigs(1)
+try:
+    with open(state) as f:
+        got = f.read().split("\n")[0].split()
+except OSError:
+    got = []
+tap.ok(got[6:8] == direct[6:8] and got[6:8] != [], "the hook gets no extra descriptor (%s)" % " ".join(got[6:8]), (got, direct))
+tap.ok(got[2:6] == direct[2:6] and got[2:6] != [], "the hook starts with the original SigBlk/SigIgn", (got, direct))
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+# 10. the child dies while a hook runs: the runner exits at once and kills the hook
+r = Run(["-c", "HUP:" + hangs, "-w", "0"], ["-x", "TERM:0"])
+r.ready()
+r.kill(signal.SIGHUP)
+def hookpids():
+    out = subprocess.run(["pgrep", "-P", str(r.pid), "-x", "sleep"], capture_output=True, text=True).stdout.split()
+    return [int(x) for x in out]
+hp = wait_until(hookpids, 5)
+t0 = time.monotonic()
+r.kill(signal.SIGTERM)
+rc = r.wait()
+dt = time.monotonic() - t0
+tap.ok(hp and rc == 0 and dt < 2 * SLOW, "the child exits while a hook runs (-w 0): the runner exits at once (%.2f s, exit %s)" % (dt, rc))
+tap.ok(hp and wait_until(lambda: all(not alive(p) for p in hp), 3), "  and the hook is killed", hp)
+for p in hp or []:
+    if alive(p):
+        os.kill(p, signal.SIGKILL)
+r.cleanup()
+
 subprocess.call(["rm", "-rf", hd])
 tap.done()
