@@ -152,7 +152,7 @@ r.ready()
 r.p.stderr.close()
 r.kill(signal.SIGUSR1)   # its log line hits a broken pipe
 r.wait_sigs(1)
-time.sleep(0.2 * SLOW)
+time.sleep(0.2 * SETTLE)
 r.kill(signal.SIGTERM)
 rc = r.wait()
 tap.ok(rc == 0, "stderr a broken pipe: the runner does not die of SIGPIPE, exit 0 (got %s)" % rc)
@@ -169,7 +169,7 @@ for i in range(50):
     r.kill(signal.SIGUSR1 if i % 2 == 0 else signal.SIGUSR2)   # alternating: no line folds
     if not r.wait_sigs(i + 1, timeout=3):
         break
-time.sleep(0.2 * SLOW)
+time.sleep(0.2 * SETTLE)
 size = os.path.getsize(r.errpath)
 r.kill(signal.SIGTERM)
 rc = r.wait()

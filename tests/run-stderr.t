@@ -44,7 +44,7 @@ tap.ok(r.p.poll() is None, "  the runner is still running")
 # a burst, to overflow the runner's own queue
 for i in range(2000 if PHASE == "plain" else 200):
     os.kill(r.pid, signal.SIGHUP if i % 2 else signal.SIGURG)
-time.sleep(0.3 * SLOW)
+time.sleep(0.3 * SETTLE)
 t0 = time.monotonic()
 r.kill(signal.SIGTERM)
 rc = r.wait(timeout=5)
@@ -80,7 +80,7 @@ r.ready()
 sent = 3000 if PHASE == "plain" else 300
 for i in range(sent):
     os.kill(r.pid, signal.SIGUSR1 if i % 2 else signal.SIGUSR2)
-time.sleep(0.5 * SLOW)
+time.sleep(0.5 * SETTLE)
 os.set_blocking(rd, False)
 buf = b""
 def drain():
@@ -94,7 +94,7 @@ def drain():
     except BlockingIOError:
         return False
 drain()
-time.sleep(0.3 * SLOW)
+time.sleep(0.3 * SETTLE)
 drain()
 r.kill(signal.SIGTERM)
 r.wait()
