@@ -3,7 +3,7 @@
 # signals from this process: SIGTERM finishes the connected clients,
 # SIGQUIT exits at once, SIGALRM logs a status line.
 
-import os, shlex, signal, socket, subprocess, sys, tempfile, time
+import html, os, re, shlex, signal, socket, subprocess, sys, tempfile, time
 
 build = os.environ.get("SP_BUILD") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build")
 server = os.path.join(build, "examples", "server")
@@ -79,6 +79,14 @@ def at_eof(s):
         return s.recv(1) == b""
     except OSError:
         return True
+
+# the listing in doc/libselfpipe.html is the program that is tested here
+src = os.environ.get("SP_SRC") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+with open(os.path.join(src, "doc", "examples", "server.c")) as f:
+    code = f.read()
+with open(os.path.join(src, "doc", "libselfpipe.html")) as f:
+    m = re.search(r'<pre class="example">\n(.*?)</pre>', f.read(), re.S)
+ok(m is not None and html.unescape(m.group(1)) == code, "doc/libselfpipe.html shows doc/examples/server.c as it is")
 
 if not os.access(server, os.X_OK):
     ok(False, "%s is built (make)" % server)
