@@ -80,7 +80,7 @@ static void blocked_burst (int round, int count)
     0..count-1 each, pausing now and then; we do not read meanwhile. */
 static void paced_child (int count)
 {
-  int sent[2] = { 0, 0 }, order, n, wstat ;
+  int sent[2] = { 0, 0 }, order, n, wstat, total = 0 ;
   int fromchild[2] ;
   result res ;
   pid_t parent = getpid(), pid ;
@@ -116,11 +116,14 @@ static void paced_child (int count)
   {
     char const *name = j ? "RTMIN+3" : "RTMIN+1" ;
     tally(n, j ? SIGRTMIN + 3 : SIGRTMIN + 1, pid, &res, &order) ;
-    ok(res.delivered >= 1 && res.delivered < sent[j], "%s: %d delivered of %d, the pipe overflowed", name, res.delivered, sent[j]) ;
+    /* the kernel delivers pending RTMIN+1 before RTMIN+3: one of them may get no room at all */
+    ok(res.delivered < sent[j], "%s: %d delivered of %d, the pipe overflowed", name, res.delivered, sent[j]) ;
+    total += res.delivered ;
     ok((unsigned int)res.delivered + res.lost == (unsigned int)sent[j], "%s: delivered %d + lost %u == sent %d", name, res.delivered, res.lost, sent[j]) ;
     ok(res.reports == 1 && res.reports_clean, "%s: one clean loss report", name) ;
     ok(res.contiguous && res.clean, "%s: no torn record, values 0..%d in order, sender pid", name, res.delivered - 1) ;
   }
+  ok(total >= 1, "some were delivered (%d)", total) ;
   ok(order, "loss reports come after every record") ;
 }
 
