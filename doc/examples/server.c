@@ -110,13 +110,13 @@ static void handle_signals (void)
 
 static void new_client (void)
 {
-  int fd = ipc_accept(listener, 0, 0, 0) ;
+  /* a blocking client socket: we read it only when iopause says so */
+  int fd = ipc_accept_coe(listener, 0, 0, 0) ;
   if (fd < 0)
   {
     if (errno != EAGAIN && errno != ECONNABORTED) strerr_warnwu1sys("accept") ;
     return ;
   }
-  coe(fd) ;
   clients[nclients].fd = fd ;
   clients[nclients++].len = 0 ;
 }
