@@ -133,7 +133,8 @@ static int serve (client *c)
     size_t n = nl - c->buf + 1 ;
     char out[LINEMAX + 3] = "ok " ;
     memcpy(out + 3, c->buf, n) ;
-    /* a real server would buffer its output; a short write drops the client */
+    /* a client that does not read would block us here: a real server
+       would buffer its output. A failed write drops the client. */
     if (allwrite(c->fd, out, n + 3) < n + 3) return 0 ;
     served++ ;
     memmove(c->buf, nl + 1, c->len - n) ;
