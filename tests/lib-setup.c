@@ -197,6 +197,16 @@ int main (void)
     ok(sp_trap(&kset) == -1 && errno == EINVAL && is_trapped(SIGUSR2), "sp_trap with SIGKILL: -1 EINVAL, nothing changed") ;
   }
   {
+     /* a libc-reserved signal in the set: refused by sigaction, the rest is done */
+    sigset_t b = set ;
+    sigaddset(&b, SIGINT) ;
+    ((unsigned long *)&b)[0] |= 1UL << (32 - 1) ;
+    errno = 0 ;
+    ok(sp_trap(&b) == -1 && errno == EINVAL && is_trapped(SIGINT) && !is_blocked(SIGINT),
+      "sp_trap with signal 32: -1 EINVAL, the other changes made (INT trapped)") ;
+    ok(sp_trap(&set) == 0 && is_handler(SIGINT, SIG_DFL), "sp_trap: INT out again") ;
+  }
+  {
     sigset_t none ;
     sigemptyset(&none) ;
     ok(sp_trap(&none) == 0 && is_handler(SIGUSR1, SIG_IGN) && is_handler(SIGHUP, &on_hup) && sp_fd() == fd && sp_read(&info) == 0,
