@@ -1,0 +1,24 @@
+# Benchmarks: `make bench` (not part of `make check`). Every
+# tests/bench/*.c is one program in $(B)/bench/, linked like the tests;
+# then every executable tests/bench/*.bench runs, in name order, with
+# the same environment tests/check gives the tests.
+
+BENCH_SOURCES := $(sort $(wildcard tests/bench/*.c))
+BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SOURCES))
+
+$(B)/bench/%: tests/bench/%.c $(STATIC_LIB) $(HEADERS_ALL) $(wildcard tests/bench/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(SP_CFLAGS) -Itests/bench $(SP_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LIBS) -lpthread
+
+bench-programs: $(BENCH_BINS)
+
+bench: all bench-programs
+	@top=$$(pwd) ; for b in $(sort $(wildcard tests/bench/*.bench)) ; do \
+	  test -x "$$b" || continue ; \
+	  echo "== $$b" ; \
+	  SP_SRC="$$top" SP_BUILD="$$top/$(B)" SP_BENCH="$$top/$(B)/bench" \
+	  SELFPIPE_RUN="$$top/$(B)/selfpipe-run" SELFPIPE_LIB="$$top/$(B)/libselfpipe.so" \
+	    "./$$b" || echo "== $$b exited $$?" ; \
+	done
+
+PHONY_TARGETS += bench bench-programs
