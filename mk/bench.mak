@@ -8,7 +8,14 @@ BENCH_BINS := $(patsubst tests/bench/%.c,$(B)/bench/%,$(BENCH_SOURCES))
 
 $(B)/bench/%: tests/bench/%.c $(STATIC_LIB) $(HEADERS_ALL) $(wildcard tests/bench/*.h)
 	@mkdir -p $(@D)
-	$(CC) $(SP_CFLAGS) -Itests/bench $(SP_LDFLAGS) -o $@ $< $(STATIC_LIB) $(LIBS) -lpthread
+	$(CC) $(SP_CFLAGS) -Itests/bench $(SP_LDFLAGS) -o $@ $< $(STATIC_LIB) -Wl,--as-needed $(LIBS) -lpthread
+
+# The floor of a static runner, next to the static builds of issue 6.
+$(B)/bench/minfwd-static: tests/bench/minfwd.c
+	@mkdir -p $(@D)
+	$(CC) $(SP_CFLAGS) -static -o $@ $<
+
+BENCH_BINS += $(B)/bench/minfwd-static
 
 bench-programs: $(BENCH_BINS)
 
