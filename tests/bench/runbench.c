@@ -18,6 +18,7 @@
     timed windows), as a logger would.
  */
 
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -52,6 +53,7 @@ struct contender_s
   unsigned int nspawn ;
   double lat_med, lat_p99, spawn_med, spawn_over, wakeups ;
   long rss, size ;
+  int dynamic ;      /* 1: has an ELF interpreter, 0: static, -1: unknown */
 } ;
 
 static contender cs[CMAX] ;
@@ -85,6 +87,26 @@ static void parse (contender *c, char *s)
     p = strchr(p, '|') ;
   }
   if (c->argc && !*c->argv[0]) c->argc = 0 ;  /* "direct|" */
+}
+
+static int is_dynamic (char const *path)
+{
+  Elf64_Ehdr eh ;
+  Elf64_Phdr ph ;
+  int r = -1 ;
+  int fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0) return -1 ;
+  if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t)sizeof(eh)
+   || memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64) goto end ;
+  r = 0 ;
+  for (unsigned int i = 0 ; i < eh.e_phnum ; i++)
+  {
+    if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (Elf64_Off)i * eh.e_phentsize)) != (ssize_t)sizeof(ph)) { r = -1 ; break ; }
+    if (ph.p_type == PT_INTERP) { r = 1 ; break ; }
+  }
+ end:
+  close(fd) ;
+  return r ;
 }
 
 static void drain (int fd)
@@ -309,6 +331,7 @@ int main (int argc, char **argv)
     {
       if (stat(cs[i].argv[0], &st) < 0) breaks(cs + i, "not found") ;
       else cs[i].size = (long)st.st_size ;
+      cs[i].dynamic = is_dynamic(cs[i].argv[0]) ;
     }
   }
   printf("# runbench: %u contenders; spawn: %u runs each; idle: %u s; latency: %u pings each; all interleaved\n",
@@ -336,15 +359,16 @@ int main (int argc, char **argv)
   for (unsigned int i = 0 ; i < nc ; i++)
     cs[i].spawn_over = direct ? cs[i].spawn_med - direct->spawn_med : 0 ;
 
-  printf("%-16s %9s %9s %9s %9s %8s %9s %9s\n", "contender", "rt-med", "rt-p99", "spawn", "spawn+", "rss", "size", "wakeups") ;
+  printf("%-16s %9s %9s %9s %9s %8s %9s %9s %5s\n", "contender", "rt-med", "rt-p99", "spawn", "spawn+", "rss", "size", "wakeups", "link") ;
   printf("%-16s %9s %9s %9s %9s %8s %9s %9s\n", "", "us", "us", "us", "us", "kB", "bytes", "per s") ;
   for (unsigned int i = 0 ; i < nc ; i++)
   {
     contender *c = cs + i ;
     if (c->broken) { printf("%-16s BROKEN: %s\n", c->name, c->why) ; continue ; }
     if (c->argc)
-      printf("%-16s %9.1f %9.1f %9.0f %9.0f %8ld %9ld %9.1f\n", c->name, c->lat_med, c->lat_p99,
-        c->spawn_med, c->spawn_over, c->rss, c->size, c->wakeups) ;
+      printf("%-16s %9.1f %9.1f %9.0f %9.0f %8ld %9ld %9.1f %5s\n", c->name, c->lat_med, c->lat_p99,
+        c->spawn_med, c->spawn_over, c->rss, c->size, c->wakeups,
+        c->dynamic > 0 ? "dyn" : c->dynamic ? "?" : "static") ;
     else
       printf("%-16s %9.1f %9.1f %9.0f %9s %8s %9s %9s\n", c->name, c->lat_med, c->lat_p99,
         c->spawn_med, "-", "-", "-", "-") ;
@@ -360,7 +384,7 @@ int main (int argc, char **argv)
   for (unsigned int j = 0 ; j < nsub ; j++)
   {
     contender *s = find(subjects[j]) ;
-    double best_spawn = -1, best_rss = -1, best_lat = -1 ;
+    double best_spawn = -1, best_rss = -1, best_lat = -1, same_spawn = -1, same_rss = -1 ;
     if (!s) continue ;
     if (s->broken) { printf("\n# %s: BROKEN: %s\n", s->name, s->why) ; continue ; }
     printf("\n# %s against each peer\n", s->name) ;
@@ -374,11 +398,17 @@ int main (int argc, char **argv)
       if (best_lat < 0 || p->lat_med < best_lat) best_lat = p->lat_med ;
       if (best_spawn < 0 || p->spawn_over < best_spawn) best_spawn = p->spawn_over ;
       if (best_rss < 0 || p->rss < best_rss) best_rss = (double)p->rss ;
+      if (p->dynamic != s->dynamic) continue ;
+      if (same_spawn < 0 || p->spawn_over < same_spawn) same_spawn = p->spawn_over ;
+      if (same_rss < 0 || p->rss < same_rss) same_rss = (double)p->rss ;
     }
     if (base && !base->broken) target(s, "rt-med/minfwd", ratio(s->lat_med, base->lat_med), 1.05, 1) ;
     if (best_lat > 0) target(s, "rt-med/best-peer", ratio(s->lat_med, best_lat), 1.0, 0) ;
     if (best_spawn > 0) target(s, "spawn+/best-peer", ratio(s->spawn_over, best_spawn), 1.0, 1) ;
     if (best_rss > 0) target(s, "rss/best-peer", ratio((double)s->rss, best_rss), 1.0, 1) ;
+    /* a dynamic runner's RSS counts libc's pages: compare like with like too */
+    if (same_spawn > 0) target(s, s->dynamic ? "spawn+/best-dynamic-peer" : "spawn+/best-static-peer", ratio(s->spawn_over, same_spawn), 1.0, 1) ;
+    if (same_rss > 0) target(s, s->dynamic ? "rss/best-dynamic-peer" : "rss/best-static-peer", ratio((double)s->rss, same_rss), 1.0, 1) ;
     target(s, "idle-wakeups/s", s->wakeups, 0, 1) ;
   }
   return 0 ;
