@@ -17,6 +17,13 @@ $(B)/bench/minfwd-static: tests/bench/minfwd.c
 
 BENCH_BINS += $(B)/bench/minfwd-static
 
+# And the floor for a musl-static runner, when musl-gcc is there.
+$(B)/bench/minfwd-musl: tests/bench/minfwd.c
+	@mkdir -p $(@D)
+	musl-gcc -std=gnu11 -Wall -Wextra -Os -static -o $@ $<
+
+BENCH_BINS += $(if $(shell command -v musl-gcc 2>/dev/null),$(B)/bench/minfwd-musl)
+
 bench-programs: $(BENCH_BINS)
 
 bench: all bench-programs

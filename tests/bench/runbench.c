@@ -22,6 +22,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -241,7 +242,6 @@ static void ping (contender *c, int record)
 
 static void phase_latency (unsigned int pings)
 {
-  for (unsigned int i = 0 ; i < nc ; i++) cs[i].lat = calloc(pings, sizeof(double)) ;
   for (unsigned int r = 0 ; r < 50 + pings ; r++)
     for (unsigned int k = 0 ; k < nc ; k++)
     {
@@ -268,6 +268,7 @@ static void stop (contender *c)
   if (c->service > 0 && c->service != c->pid) kill(c->service, SIGKILL) ;
   close(c->echo) ;
   close(c->err) ;
+  c->pid = c->service = 0 ;
 }
 
 static contender *find (char const *name)
@@ -298,24 +299,42 @@ static void target (contender const *s, char const *what, double v, double limit
 
 int main (int argc, char **argv)
 {
-  unsigned int pings = 2000, spawns = 200, idle = 2 ;
+  unsigned int pings = 2000, spawns = 200, idle = 2, epochs = 5 ;
+  int cpu = -1 ;
   char const *baseline = "minfwd" ;
   char const *subjects[CMAX] ;
   unsigned int nsub = 0 ;
   contender *direct, *base ;
   int opt ;
 
-  while ((opt = getopt(argc, argv, "n:s:i:b:S:")) != -1)
+  while ((opt = getopt(argc, argv, "n:s:i:e:c:b:S:")) != -1)
     switch (opt)
     {
       case 'n' : pings = strtoul(optarg, 0, 10) ; break ;
       case 's' : spawns = strtoul(optarg, 0, 10) ; break ;
       case 'i' : idle = strtoul(optarg, 0, 10) ; break ;
+      case 'e' : epochs = strtoul(optarg, 0, 10) ; break ;
+      case 'c' : cpu = !strcmp(optarg, "none") ? -1 : !strcmp(optarg, "auto") ? -2 : atoi(optarg) ; break ;
       case 'b' : baseline = optarg ; break ;
       case 'S' : if (nsub < CMAX) subjects[nsub++] = optarg ; break ;
       default : return 100 ;
     }
-  if (argc - optind < 2 || !pings || !spawns || !idle) return 100 ;
+  if (argc - optind < 2 || !pings || !spawns || !idle || !epochs || epochs > pings) return 100 ;
+  if (cpu == -2)
+  {
+    cpu_set_t set ;
+    if (sched_getaffinity(0, sizeof(set), &set) < 0) die("sched_getaffinity") ;
+    for (int i = 0 ; i < CPU_SETSIZE ; i++) if (CPU_ISSET(i, &set)) cpu = i ;
+  }
+  if (cpu >= 0)
+  {
+    /* everybody on one CPU: the round trip is then the sum of the work
+       of harness, runner and child, with no placement luck in it */
+    cpu_set_t set ;
+    CPU_ZERO(&set) ;
+    CPU_SET(cpu, &set) ;
+    if (sched_setaffinity(0, sizeof(set), &set) < 0) die("sched_setaffinity") ;
+  }
   echo_child = argv[optind++] ;
   for (; optind < argc && nc < CMAX ; optind++) parse(cs + nc++, argv[optind]) ;
   devnull = open("/dev/null", O_RDWR | O_CLOEXEC) ;
@@ -334,19 +353,27 @@ int main (int argc, char **argv)
       cs[i].dynamic = is_dynamic(cs[i].argv[0]) ;
     }
   }
-  printf("# runbench: %u contenders; spawn: %u runs each; idle: %u s; latency: %u pings each; all interleaved\n",
-    nc, spawns, idle, pings) ;
+  printf("# runbench: %u contenders; spawn: %u runs each; idle: %u s; latency: %u pings each in %u epochs; all interleaved; %s\n",
+    nc, spawns, idle, pings / epochs * epochs, epochs, cpu >= 0 ? "all on one CPU" : "not pinned") ;
+  if (cpu >= 0) printf("# pinned to CPU %d\n", cpu) ;
   phase_spawn(spawns) ;
-  for (unsigned int i = 0 ; i < nc ; i++) if (!cs[i].broken) launch(cs + i) ;
-  phase_idle(idle) ;
-  phase_latency(pings) ;
-  for (unsigned int i = 0 ; i < nc ; i++)
-    if (!cs[i].broken)
-    {
-      cs[i].rss = cs[i].argc ? proc_field(cs[i].pid, "VmRSS") : -1 ;
-      if (!cs[i].argc) cs[i].wakeups = 0 ;
-    }
-  for (unsigned int i = 0 ; i < nc ; i++) stop(cs + i) ;
+  for (unsigned int i = 0 ; i < nc ; i++) cs[i].lat = calloc(pings, sizeof(double)) ;
+  /* Where the scheduler first puts a runner and its child sticks for
+     their lifetime and changes the round trip: start them afresh in
+     every epoch, so no contender keeps a lucky or unlucky placement. */
+  for (unsigned int e = 0 ; e < epochs ; e++)
+  {
+    for (unsigned int i = 0 ; i < nc ; i++) if (!cs[i].broken) launch(cs + i) ;
+    if (!e) phase_idle(idle) ;
+    phase_latency(pings / epochs) ;
+    for (unsigned int i = 0 ; i < nc ; i++)
+      if (!cs[i].broken)
+      {
+        cs[i].rss = cs[i].argc ? proc_field(cs[i].pid, "VmRSS") : -1 ;
+        if (!cs[i].argc) cs[i].wakeups = 0 ;
+      }
+    for (unsigned int i = 0 ; i < nc ; i++) stop(cs + i) ;
+  }
 
   direct = find("direct") ;
   for (unsigned int i = 0 ; i < nc ; i++)
@@ -394,7 +421,7 @@ int main (int argc, char **argv)
       if (p == s || !p->argc || p->broken || p == base) continue ;
       print_ratios(s, p) ;
       /* the floors and the other builds of the subject are not peers */
-      if (!strncmp(p->name, "selfpipe-run", 12) || !strncmp(p->name, "minfwd", 6)) continue ;
+      if (!strncmp(p->name, "selfpipe-run", 12) || strstr(p->name, "fwd")) continue ;
       if (best_lat < 0 || p->lat_med < best_lat) best_lat = p->lat_med ;
       if (best_spawn < 0 || p->spawn_over < best_spawn) best_spawn = p->spawn_over ;
       if (best_rss < 0 || p->rss < best_rss) best_rss = (double)p->rss ;
