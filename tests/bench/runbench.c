@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,8 +52,9 @@ struct contender_s
   double *lat ;
   unsigned int nlat ;
   double *spawn ;
+  double *cpu ;      /* user + system time of the spawn, children included */
   unsigned int nspawn ;
-  double lat_med, lat_p99, spawn_med, spawn_over, wakeups ;
+  double lat_med, lat_p99, spawn_med, spawn_over, cpu_med, cpu_over, wakeups ;
   long rss, size ;
   int dynamic ;      /* 1: has an ELF interpreter, 0: static, -1: unknown */
 } ;
@@ -143,7 +145,11 @@ static pid_t start (contender *c, char const *const *tail, int errw, int keep)
 static void phase_spawn (unsigned int spawns)
 {
   char const *tail[] = { "/bin/true", 0 } ;
-  for (unsigned int i = 0 ; i < nc ; i++) cs[i].spawn = calloc(spawns, sizeof(double)) ;
+  for (unsigned int i = 0 ; i < nc ; i++)
+  {
+    cs[i].spawn = calloc(spawns, sizeof(double)) ;
+    cs[i].cpu = calloc(spawns, sizeof(double)) ;
+  }
   for (unsigned int r = 0 ; r < spawns ; r++)
     for (unsigned int k = 0 ; k < nc ; k++)
     {
@@ -151,12 +157,14 @@ static void phase_spawn (unsigned int spawns)
       uint64_t t0 ;
       pid_t pid ;
       int wstat ;
+      struct rusage ru ;
       if (c->broken) continue ;
       t0 = now_ns() ;
       pid = start(c, tail, -1, -1) ;
-      if (waitpid(pid, &wstat, 0) < 0) die("waitpid") ;
+      if (wait4(pid, &wstat, 0, &ru) < 0) die("wait4") ;
       t0 = now_ns() - t0 ;
       if (wstat) { breaks(c, "X /bin/true did not exit 0") ; continue ; }
+      c->cpu[c->nspawn] = (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 + ru.ru_utime.tv_usec + ru.ru_stime.tv_usec ;
       c->spawn[c->nspawn++] = (double)t0 / 1000.0 ;
     }
 }
@@ -382,23 +390,27 @@ int main (int argc, char **argv)
     c->lat_med = quantile(c->lat, c->nlat, 0.5) ;
     c->lat_p99 = quantile(c->lat, c->nlat, 0.99) ;
     c->spawn_med = quantile(c->spawn, c->nspawn, 0.5) ;
+    c->cpu_med = quantile(c->cpu, c->nspawn, 0.5) ;
   }
   for (unsigned int i = 0 ; i < nc ; i++)
+  {
     cs[i].spawn_over = direct ? cs[i].spawn_med - direct->spawn_med : 0 ;
+    cs[i].cpu_over = direct ? cs[i].cpu_med - direct->cpu_med : 0 ;
+  }
 
-  printf("%-16s %9s %9s %9s %9s %8s %9s %9s %5s\n", "contender", "rt-med", "rt-p99", "spawn", "spawn+", "rss", "size", "wakeups", "link") ;
-  printf("%-16s %9s %9s %9s %9s %8s %9s %9s\n", "", "us", "us", "us", "us", "kB", "bytes", "per s") ;
+  printf("%-16s %7s %7s %7s %7s %6s %7s %8s %7s %5s\n", "contender", "rt-med", "rt-p99", "spawn", "spawn+", "cpu+", "rss", "size", "wakeups", "link") ;
+  printf("%-16s %7s %7s %7s %7s %6s %7s %8s %7s\n", "", "us", "us", "us", "us", "us", "kB", "bytes", "per s") ;
   for (unsigned int i = 0 ; i < nc ; i++)
   {
     contender *c = cs + i ;
     if (c->broken) { printf("%-16s BROKEN: %s\n", c->name, c->why) ; continue ; }
     if (c->argc)
-      printf("%-16s %9.1f %9.1f %9.0f %9.0f %8ld %9ld %9.1f %5s\n", c->name, c->lat_med, c->lat_p99,
-        c->spawn_med, c->spawn_over, c->rss, c->size, c->wakeups,
+      printf("%-16s %7.1f %7.1f %7.0f %7.0f %6.0f %7ld %8ld %7.1f %5s\n", c->name, c->lat_med, c->lat_p99,
+        c->spawn_med, c->spawn_over, c->cpu_over, c->rss, c->size, c->wakeups,
         c->dynamic > 0 ? "dyn" : c->dynamic ? "?" : "static") ;
     else
-      printf("%-16s %9.1f %9.1f %9.0f %9s %8s %9s %9s\n", c->name, c->lat_med, c->lat_p99,
-        c->spawn_med, "-", "-", "-", "-") ;
+      printf("%-16s %7.1f %7.1f %7.0f %7s %6s %7s %8s %7s\n", c->name, c->lat_med, c->lat_p99,
+        c->spawn_med, "-", "-", "-", "-", "-") ;
   }
   base = find(baseline) ;
   if (base && !base->broken)
