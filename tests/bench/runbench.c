@@ -55,7 +55,7 @@ struct contender_s
   double *cpu ;      /* user + system time of the spawn, children included */
   unsigned int nspawn ;
   double lat_med, lat_p99, spawn_med, spawn_over, cpu_med, cpu_over, wakeups ;
-  long rss, size ;
+  long rss, anon, size ;
   int dynamic ;      /* 1: has an ELF interpreter, 0: static, -1: unknown */
 } ;
 
@@ -378,6 +378,7 @@ int main (int argc, char **argv)
       if (!cs[i].broken)
       {
         cs[i].rss = cs[i].argc ? proc_field(cs[i].pid, "VmRSS") : -1 ;
+        cs[i].anon = cs[i].argc ? proc_field(cs[i].pid, "RssAnon") : -1 ;
         if (!cs[i].argc) cs[i].wakeups = 0 ;
       }
     for (unsigned int i = 0 ; i < nc ; i++) stop(cs + i) ;
@@ -398,19 +399,19 @@ int main (int argc, char **argv)
     cs[i].cpu_over = direct ? cs[i].cpu_med - direct->cpu_med : 0 ;
   }
 
-  printf("%-16s %7s %7s %7s %7s %6s %7s %8s %7s %5s\n", "contender", "rt-med", "rt-p99", "spawn", "spawn+", "cpu+", "rss", "size", "wakeups", "link") ;
-  printf("%-16s %7s %7s %7s %7s %6s %7s %8s %7s\n", "", "us", "us", "us", "us", "us", "kB", "bytes", "per s") ;
+  printf("%-16s %7s %7s %7s %7s %6s %6s %5s %8s %7s %5s\n", "contender", "rt-med", "rt-p99", "spawn", "spawn+", "cpu+", "rss", "anon", "size", "wakeups", "link") ;
+  printf("%-16s %7s %7s %7s %7s %6s %6s %5s %8s %7s\n", "", "us", "us", "us", "us", "us", "kB", "kB", "bytes", "per s") ;
   for (unsigned int i = 0 ; i < nc ; i++)
   {
     contender *c = cs + i ;
     if (c->broken) { printf("%-16s BROKEN: %s\n", c->name, c->why) ; continue ; }
     if (c->argc)
-      printf("%-16s %7.1f %7.1f %7.0f %7.0f %6.0f %7ld %8ld %7.1f %5s\n", c->name, c->lat_med, c->lat_p99,
-        c->spawn_med, c->spawn_over, c->cpu_over, c->rss, c->size, c->wakeups,
+      printf("%-16s %7.1f %7.1f %7.0f %7.0f %6.0f %6ld %5ld %8ld %7.1f %5s\n", c->name, c->lat_med, c->lat_p99,
+        c->spawn_med, c->spawn_over, c->cpu_over, c->rss, c->anon, c->size, c->wakeups,
         c->dynamic > 0 ? "dyn" : c->dynamic ? "?" : "static") ;
     else
-      printf("%-16s %7.1f %7.1f %7.0f %7s %6s %7s %8s %7s\n", c->name, c->lat_med, c->lat_p99,
-        c->spawn_med, "-", "-", "-", "-", "-") ;
+      printf("%-16s %7.1f %7.1f %7.0f %7s %6s %6s %5s %8s %7s\n", c->name, c->lat_med, c->lat_p99,
+        c->spawn_med, "-", "-", "-", "-", "-", "-") ;
   }
   base = find(baseline) ;
   if (base && !base->broken)
