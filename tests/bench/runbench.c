@@ -372,7 +372,9 @@ int main (int argc, char **argv)
   for (unsigned int e = 0 ; e < epochs ; e++)
   {
     for (unsigned int i = 0 ; i < nc ; i++) if (!cs[i].broken) launch(cs + i) ;
-    if (!e) phase_idle(idle) ;
+    /* the service answers as soon as it runs, which can be before its
+       runner has gone to sleep: let everybody settle first */
+    if (!e) { usleep(300000) ; phase_idle(idle) ; }
     phase_latency(pings / epochs) ;
     for (unsigned int i = 0 ; i < nc ; i++)
       if (!cs[i].broken)
