@@ -1,4 +1,4 @@
-# Benchmarks: `make bench` (not part of `make check`). Every
+# ISC license. Benchmarks: `make bench` (not part of `make check`). Every
 # tests/bench/*.c is one program in $(B)/bench/, linked like the tests;
 # then every executable tests/bench/*.bench runs, in name order, with
 # the same environment tests/check gives the tests.
@@ -36,3 +36,5 @@ bench: all bench-programs
 	done
 
 PHONY_TARGETS += bench bench-programs
+# tests/bench/README builds a glibc-static runner there for the benchmark
+CLEAN_FILES += build-gs
