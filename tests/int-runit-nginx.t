@@ -3,6 +3,7 @@
 # nginx on a free loopback port: up, gated reload (good then broken config),
 # graceful down through the TERM -> QUIT remap.
 import os, sys
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import intlib
 

@@ -3,6 +3,7 @@
 # child that ignores the remapped stop signal, and -r makes ./finish see the
 # signal that killed the child instead of exit code 143.
 import os, sys
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import intlib
 
