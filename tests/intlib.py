@@ -50,7 +50,10 @@ class Harness:
         os.mkdir(bindir)
         os.symlink(self.runner, os.path.join(bindir, 'selfpipe-run'))
         self.env = dict(os.environ)
-        self.env['PATH'] = bindir + ':' + os.environ.get('PATH', '/usr/bin:/bin')
+        path = os.environ.get('PATH', '/usr/bin:/bin').split(':')
+        # nginx is in /usr/sbin, not in every user's PATH
+        path += [d for d in ('/usr/sbin', '/sbin') if d not in path]
+        self.env['PATH'] = ':'.join([bindir] + path)
         for v in ('SVDIR', 'SVWAIT'):
             self.env.pop(v, None)
 
@@ -369,7 +372,7 @@ class S6:
         """What the supervisor saw: ('exit', code) or ('signal', name)."""
         rc, out = self.h.run(['s6-svstat', '-o', 'exitcode,signal', svc])
         w = out.split()
-        if rc != 0 or len(w) != 2:
+        if rc != 0 or len(w) != 2 or w == ['-1', 'NA']:
             return None
         return ('exit', int(w[0])) if w[0] != '-1' else ('signal', w[1])
 
