@@ -356,6 +356,9 @@ class S6:
     def down(self, svc):
         return self.h.run(['s6-svc', '-d', svc])
 
+    def kill(self, svc):
+        return self.h.run(['s6-svc', '-k', svc])
+
     def status(self, svc):
         return self.h.run(['s6-svstat', svc])[1].strip()
 
@@ -403,6 +406,9 @@ class Runit:
     def down(self, svc):
         return self.h.run(['sv', 'down', svc])
 
+    def kill(self, svc):
+        return self.h.run(['sv', 'kill', svc])
+
     def status(self, svc):
         return self.h.run(['sv', 'status', svc])[1].strip()
 
@@ -449,6 +455,9 @@ class Daemontools:
 
     def down(self, svc):
         return self.h.run(['svc', '-d', svc])
+
+    def kill(self, svc):
+        return self.h.run(['svc', '-k', svc])
 
     def status(self, svc):
         return self.h.run(['svstat', svc])[1].strip()
@@ -584,7 +593,9 @@ def generic_story(h, sup):
     dirs = supervise(h, sup, {
         'stubborn': service('exec selfpipe-run -r -m TERM:QUIT -k 1000 -- ' + stubborn_child()),
         'reraise': service('exec selfpipe-run -r -k 10000 -- sleep 100000'),
-        'noreraise': service('exec selfpipe-run -k 10000 -- sleep 100000')})
+        'noreraise': service('exec selfpipe-run -k 10000 -- sleep 100000'),
+        'pdeath': service('exec selfpipe-run -r -p TERM -k 10000 -- sleep 100000'),
+        'orphan': service('exec selfpipe-run -r -k 10000 -- sleep 100000')})
     uid = os.geteuid()
     st = sup.stamp
     for svc in dirs.values():
@@ -604,8 +615,8 @@ def generic_story(h, sup):
         ign = int(re.search(r'^SigIgn:\s*([0-9a-f]+)', f.read(), re.M).group(1), 16)
     h.ok(ign & (1 << (signal.SIGQUIT - 1)), 'stubborn: the child really ignores SIGQUIT')
     t0 = time.monotonic()
-    for svc in dirs.values():
-        sup.down(svc)
+    for name in ('stubborn', 'reraise', 'noreraise'):
+        sup.down(dirs[name])
 
     logdir = os.path.join(dirs['stubborn'], 'log', 'main')
     log = lambda: h.logtext(logdir)
@@ -638,6 +649,19 @@ def generic_story(h, sup):
         args = finish_args(name)
         h.ok(args is not None and args[:len(want)] == want,
              "%s: ./finish got %s: %s" % (name, what, ' '.join(args or ['nothing'])), sup.status(dirs[name]))
+
+    # the supervisor's SIGKILL reaches the runner only: -p passes it on
+    for name in ('pdeath', 'orphan'):
+        sup.kill(dirs[name])
+    runner, parent, child = info['pdeath']
+    h.ok(h.wait_for(lambda: not h.alive(runner), 20) and h.wait_for(lambda: not h.alive(child), 20),
+         'pdeath: %s kill SIGKILLs selfpipe-run, and -p TERM makes its child die with it' % sup.name)
+    runner, parent, child = info['orphan']
+    gone = h.wait_for(lambda: not h.alive(runner), 20)
+    time.sleep(0.5)
+    st = h.stat(child)
+    h.ok(gone and st is not None and st[0] not in ('Z', 'X') and st[2] == 'sleep' and st[1] == os.getpid(),
+         'orphan: without -p the child outlives its SIGKILLed runner, orphaned', st)
 
 
 def burst_story(h, sup, count):
@@ -674,3 +698,4 @@ def burst_story(h, sup, count):
     other = [l for l in text.split('\n') if 'selfpipe-run:' in l and not fwd.match(l)]
     h.ok(not other, 'and no other line from selfpipe-run (nothing lost, nothing folded)', '\n'.join(other[:20]))
     h.ok(h.alive(runner) and h.alive(child), 'selfpipe-run and its child still run')
+
