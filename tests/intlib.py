@@ -12,6 +12,7 @@
 import ctypes
 import http.client
 import os
+import random
 import re
 import shutil
 import signal
@@ -251,11 +252,24 @@ class Harness:
     # --- network -----------------------------------------------------
     @staticmethod
     def free_port():
-        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        s.bind(('127.0.0.1', 0))
-        port = s.getsockname()[1]
-        s.close()
-        return port
+        """A loopback port free right now, below the ephemeral range when
+        possible, so that no outgoing connection takes it before nginx does."""
+        try:
+            with open('/proc/sys/net/ipv4/ip_local_port_range') as f:
+                low = int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            low = 0
+        candidates = [random.randrange(10000, low) for _ in range(100)] if low > 10100 else []
+        for port in candidates + [0]:
+            s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            try:
+                s.bind(('127.0.0.1', port))
+                return s.getsockname()[1]
+            except OSError:
+                pass
+            finally:
+                s.close()
+        raise OSError('no free loopback port')
 
     @staticmethod
     def http_get(port):
