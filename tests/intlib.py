@@ -528,6 +528,12 @@ def nginx_story(h, sup):
         if sup.name == 'runit':
             record_finish(svc)
     svc = supervise(h, sup, {'nginx': setup})['nginx']
+    if os.path.exists(os.path.join(svc, 'timeout-kill')):
+        with open(os.path.join(svc, 'timeout-kill')) as f:
+            tk = int(f.read())
+        with open(os.path.join(svc, 'run')) as f:
+            k = int(re.search(r' -k (\d+) ', f.read()).group(1))
+        h.ok(tk > k, "timeout-kill (%d ms) leaves selfpipe-run's -k (%d ms) the time to act" % (tk, k))
     logdir = os.path.join(svc, 'log', 'main')
     log = lambda: h.logtext(logdir)
     st = sup.stamp
