@@ -140,6 +140,15 @@ class Harness:
                     out.append(int(d))
         return out
 
+    def wait_child(self, pid, comm, timeout):
+        """The pid of pid's only child once that child runs comm (a shell
+        that execs it counts once it has), None at the deadline."""
+        def found():
+            kids = self.children(pid) if pid else []
+            st = self.stat(kids[0]) if len(kids) == 1 else None
+            return kids[0] if st is not None and st[2] == comm else None
+        return self.wait_for(found, timeout)
+
     def _descendants(self):
         kids = {}
         for d in os.listdir('/proc'):
@@ -347,6 +356,7 @@ TAI64N = r'@[0-9a-f]{24} '
 
 class S6:
     name = 's6'
+    supervisor = 's6-supervise'
     needs = [(c, 's6') for c in ('s6-svscan', 's6-supervise', 's6-svc', 's6-svstat', 's6-svok', 's6-log')]
     stamp = TAI64N
     stamp_what = 'a TAI64N stamp'
@@ -396,6 +406,7 @@ class S6:
 
 class Runit:
     name = 'runit'
+    supervisor = 'runsv'
     needs = [(c, 'runit') for c in ('runsvdir', 'runsv', 'sv', 'svlogd')]
     stamp = r'\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d\.\d+ '
     stamp_what = "svlogd's -tt stamp"
@@ -447,6 +458,7 @@ class Runit:
 
 class Daemontools:
     name = 'daemontools'
+    supervisor = 'supervise'
     needs = [(c, 'daemontools') for c in ('svscan', 'supervise', 'svc', 'svstat', 'svok', 'multilog')]
     stamp = TAI64N
     stamp_what = 'a TAI64N stamp'
@@ -548,11 +560,10 @@ def nginx_story(h, sup):
     if rst is None:
         raise SystemExit(1)
     parent = rst[1]
-    kids = h.children(runner)
-    nginx = kids[0] if len(kids) == 1 else None
-    h.ok(nginx is not None and h.stat(nginx)[2] == 'nginx',
-         "nginx's master is selfpipe-run's only child", 'children: %s' % kids)
-    if nginx is None:
+    pst = h.stat(parent)
+    h.ok(pst is not None and pst[2] == sup.supervisor, "selfpipe-run's parent is %s (pid %d)" % (sup.supervisor, parent), pst)
+    nginx = h.wait_child(runner, 'nginx', 10)
+    if not h.ok(nginx, "nginx's master is selfpipe-run's only child", 'children: %s' % h.children(runner)):
         raise SystemExit(1)
 
     fwd = r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> SIGHUP to pid %d$' % (st, parent, uid, nginx)
@@ -623,12 +634,11 @@ def generic_story(h, sup):
     info = {}
     for name, svc in dirs.items():
         runner = h.wait_for(lambda: sup.pid(svc), 30)
-        kid = h.wait_for(lambda: h.children(runner) if runner else None, 30)
-        comm = h.stat(kid[0])[2] if kid and len(kid) == 1 else None
-        h.ok(comm == 'sleep', '%s: up, selfpipe-run %s runs sleep' % (name, runner), '%s %s' % (sup.status(svc), kid))
-        if comm != 'sleep':
+        kid = h.wait_child(runner, 'sleep', 30)
+        if not h.ok(kid, '%s: up, selfpipe-run %s runs sleep' % (name, runner),
+                    '%s %s' % (sup.status(svc), h.children(runner) if runner else None)):
             raise SystemExit(1)
-        info[name] = (runner, h.stat(runner)[1], kid[0])
+        info[name] = (runner, h.stat(runner)[1], kid)
 
     runner, parent, child = info['stubborn']
     with open('/proc/%d/status' % child) as f:
@@ -692,11 +702,9 @@ def burst_story(h, sup, count):
     logdir = os.path.join(svc, 'log', 'main')
     sup.up(svc)
     runner = h.wait_for(lambda: sup.pid(svc), 30)
-    kid = h.wait_for(lambda: h.children(runner) if runner else None, 30)
-    if not h.ok(kid and len(kid) == 1 and h.stat(kid[0])[2] == 'sleep', 'up: selfpipe-run %s runs sleep' % runner,
-                sup.status(svc)):
+    child = h.wait_child(runner, 'sleep', 30)
+    if not h.ok(child, 'up: selfpipe-run %s runs sleep' % runner, sup.status(svc)):
         raise SystemExit(1)
-    child = kid[0]
     fwd = re.compile(r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> SIGHUP to pid %d$'
                      % (sup.stamp, h.stat(runner)[1], os.geteuid(), child), re.M)
     counted = lambda: len(fwd.findall(h.logtext(logdir)))
