@@ -13,9 +13,6 @@
 
 #include "sprun.h"
 
-#define USAGE "selfpipe-run [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog..."
-#define dieusage() strerr_dieusage(100, USAGE)
-
 char const *PROG = SPRUN_NAME ;
 
  /* Every catchable signal but the synchronous faults, which keep their
@@ -119,6 +116,7 @@ int main (int argc, char const *const *argv)
   static sprun_config cfg ;
   char err[512] ;
   sigset_t set ;
+  /* sprun_parse gives the synopsis itself when prog is missing */
   int i = sprun_parse(&cfg, argc, argv, err, sizeof(err)) ;
   if (i < 0) strerr_dieusage(100, err) ;
   sprun.cfg = &cfg ;

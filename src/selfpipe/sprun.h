@@ -16,6 +16,7 @@
 #endif
 
 #define SPRUN_NAME "selfpipe-run"
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog..."
 
  /* What the options say. Fixed-size storage, indexed by signal number:
     parsing never allocates. Strings point into argv. */

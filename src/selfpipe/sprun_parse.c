@@ -201,6 +201,6 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
         return err3(&e, "unknown option ", opt, "") ;
     }
   }
-  if (l.ind >= argc) return err3(&e, "no prog given: ", SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog...", "") ;
+  if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
 }
