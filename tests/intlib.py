@@ -626,7 +626,8 @@ def generic_story(h, sup):
         'reraise': service('exec selfpipe-run -r -k 10000 -- sleep 100000'),
         'noreraise': service('exec selfpipe-run -k 10000 -- sleep 100000'),
         'pdeath': service('exec selfpipe-run -r -p TERM -k 10000 -- sleep 100000'),
-        'orphan': service('exec selfpipe-run -r -k 10000 -- sleep 100000')})
+        'orphan': service('exec selfpipe-run -r -k 10000 -- sleep 100000'),
+        'gate': gate_service(h, sup, tpl)})
     uid = os.geteuid()
     st = sup.stamp
     for svc in dirs.values():
@@ -680,6 +681,8 @@ def generic_story(h, sup):
         h.ok(args is not None and args[:len(want)] == want,
              "%s: ./finish got %s: %s" % (name, what, ' '.join(args or ['nothing'])), sup.status(dirs[name]))
 
+    gate_story(h, sup, dirs['gate'], info['gate'])
+
     # the supervisor's SIGKILL reaches the runner only: -p passes it on
     for name in ('pdeath', 'orphan'):
         sup.kill(dirs[name])
@@ -692,6 +695,48 @@ def generic_story(h, sup):
     st = h.stat(child)
     h.ok(gone and st is not None and st[0] not in ('Z', 'X') and st[2] == 'sleep' and st[1] == os.getpid(),
          'orphan: without -p the child outlives its SIGKILLed runner, orphaned', st)
+
+
+def gate_service(h, sup, tpl):
+    """A service whose HUP goes through a 2-second hook that records its environment."""
+    line = "exec selfpipe-run -r -c HUP:./slow-check -k 10000 -- sh -c \"trap '' HUP; exec sleep 100000\""
+
+    def setup(svc):
+        h.copy_service(sup.name + '/generic', svc, [('run', tpl, line)])
+        h.write(os.path.join(svc, 'slow-check'), '#!/bin/sh\n'
+                'echo "$SELFPIPE_SIGNAL $SELFPIPE_SENDER $SELFPIPE_CHILD" >> hook.runs\nexec sleep 2\n', 0o755)
+    return setup
+
+
+def gate_story(h, sup, svc, info):
+    """hups sent while the hook runs fold into one re-run of the hook."""
+    runner, parent, child = info
+    logdir = os.path.join(svc, 'log', 'main')
+    runs = os.path.join(svc, 'hook.runs')
+
+    def hook_runs():
+        try:
+            with open(runs) as f:
+                return f.read().splitlines()
+        except OSError:
+            return []
+    sup.hup(svc)
+    h.ok(h.wait_for(lambda: len(hook_runs()) == 1, 20), 'gate: a hup starts the hook')
+    t0 = time.monotonic()
+    for _ in range(4):
+        sup.hup(svc)
+    sent = time.monotonic() - t0
+    fwd = r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> SIGHUP to pid %d$' % (sup.stamp, parent, os.geteuid(), child)
+    folded = r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> coalesced: hook \./slow-check running' % (sup.stamp, parent, os.geteuid())
+    h.ok(h.wait_log(logdir, folded, 20), 'gate: 4 more hups while it runs (sent in %.2f s) are logged as coalesced' % sent,
+         h.logtext(logdir))
+    h.ok(h.wait_log(logdir, fwd, 30, 2), 'gate: the HUP is forwarded after the first run and after the re-run',
+         h.logtext(logdir))
+    time.sleep(0.5)   # a third run would have started by now
+    want = ['SIGHUP %d %d' % (parent, child)] * 2
+    h.ok(hook_runs() == want and len(re.findall(fwd, h.logtext(logdir), re.M)) == 2,
+         'gate: exactly one re-run, with SELFPIPE_SIGNAL, SELFPIPE_SENDER (the %s) and SELFPIPE_CHILD' % sup.supervisor,
+         '%s\n%s' % (hook_runs(), h.logtext(logdir)))
 
 
 def burst_story(h, sup, count):
