@@ -551,8 +551,9 @@ def nginx_story(h, sup):
     st = sup.stamp
 
     sup.up(svc)
-    h.ok(h.wait_for(lambda: h.http_get(port) == 'config A', 30),
-         'up: nginx answers on 127.0.0.1:%d with config A' % port, log())
+    if not h.ok(h.wait_for(lambda: h.http_get(port) == 'config A', 30),
+                'up: nginx answers on 127.0.0.1:%d with config A' % port, log()):
+        raise SystemExit(1)
     runner = sup.pid(svc)
     rst = h.stat(runner) if runner else None
     h.ok(rst is not None and rst[2] == 'selfpipe-run',
