@@ -107,6 +107,15 @@ class Harness:
         out.close()
         return p.pid
 
+    def read_outputs(self):
+        """What the processes started by start() wrote."""
+        out = []
+        for n in sorted(os.listdir(self.tmp)):
+            if n.endswith('.out'):
+                with open(os.path.join(self.tmp, n), errors='replace') as f:
+                    out.append('%s:\n%s' % (n, f.read()))
+        return ''.join(out)
+
     def run(self, argv, timeout=30):
         """Runs a command to completion: (exit code, stdout+stderr)."""
         try:
@@ -518,8 +527,8 @@ def supervise(h, sup, services):
         dirs[name] = svc
     sup.start(scan)
     for name, svc in dirs.items():
-        if not h.ok(h.wait_for(lambda: sup.ready(svc), 30),
-                    '%s supervises %s' % (sup.name, name), h.logtext(os.path.join(svc, 'log', 'main'))):
+        if not h.ok(h.wait_for(lambda: sup.ready(svc), 30), '%s supervises %s' % (sup.name, name),
+                    h.read_outputs() + h.logtext(os.path.join(svc, 'log', 'main'))):
             raise SystemExit(1)
     return dirs
 
