@@ -2,11 +2,11 @@
 
 it: all
 
-CONFIG_MAK := $(wildcard config.mak)
-ifeq ($(CONFIG_MAK),)
-$(error config.mak not found: run ./configure first)
-endif
+# A fresh clone can go straight to `make` or `make check`: configure
+# then runs with the defaults.
 include config.mak
+config.mak:
+	./configure
 include package/info
 include package/targets.mak
 

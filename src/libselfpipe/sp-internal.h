@@ -18,6 +18,7 @@ typedef struct sp_state_s sp_state_t, *sp_state_t_ref ;
 struct sp_state_s
 {
   int p[2] ;                      /* p[0] read end, p[1] written by the handler */
+  pid_t owner ;                   /* the process that called sp_init */
   sigset_t trapped ;
   sigset_t origmask ;             /* the mask when sp_init was called */
   struct sigaction orig[NSIG] ;   /* dispositions before trapping */

@@ -11,11 +11,36 @@
     is atomic, so records from concurrent threads never interleave.
  */
 
+/*
+   A process that forked without sp_fork (system(), popen(), Python's
+   subprocess...) still has our handler in the child until it execs,
+   and shares our pipe. A delivery there belongs to the child: give it
+   what the original disposition would have done, and write nothing.
+*/
+
+static void act_as_original (int sig, siginfo_t *si, void *ctx)
+{
+  struct sigaction const *o = &sp_state.orig[sig] ;
+  if (o->sa_flags & SA_SIGINFO) (*o->sa_sigaction)(sig, si, ctx) ;
+  else if (o->sa_handler == SIG_DFL)
+  {
+    /* stays pending while the handler runs, then takes the default action */
+    sigaction(sig, o, 0) ;
+    raise(sig) ;
+  }
+  else if (o->sa_handler != SIG_IGN) (*o->sa_handler)(sig) ;
+}
+
 void sp_handler (int sig, siginfo_t *si, void *ctx)
 {
   int e = errno ;
   sp_info r = SP_INFO_ZERO ;
-  (void)ctx ;
+  if (getpid() != sp_state.owner)
+  {
+    act_as_original(sig, si, ctx) ;
+    errno = e ;
+    return ;
+  }
   r.sig = sig ;
   r.code = si->si_code ;
   /* si_pid and si_uid share a union with other fields: only trust them

@@ -24,6 +24,7 @@ int sp_init (sigset_t const *set)
   if (sp_state.p[0] >= 0) return (errno = EBUSY, -1) ;
   if (!valid_set(set)) return (errno = EINVAL, -1) ;
   if (pipe2(sp_state.p, O_NONBLOCK | O_CLOEXEC) < 0) return -1 ;
+  sp_state.owner = getpid() ;
 #ifdef F_SETPIPE_SZ
   for (int size = SP_PIPE_WANTED ; size >= 65536 ; size >>= 1)
     if (fcntl(sp_state.p[1], F_SETPIPE_SZ, size) >= 0) break ;
