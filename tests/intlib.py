@@ -491,9 +491,6 @@ class Daemontools:
     def down(self, svc):
         return self.h.run(['svc', '-d', svc])
 
-    def kill(self, svc):
-        return self.h.run(['svc', '-k', svc])
-
     def status(self, svc):
         return self.h.run(['svstat', svc])[1].strip()
 
@@ -617,13 +614,11 @@ def nginx_story(h, sup):
          'nginx and selfpipe-run are gone, the port is closed')
 
 
-def stubborn_child():
-    return "sh -c \"trap '' QUIT; exec sleep 100000\""
-
-
 def generic_story(h, sup):
     """doc/examples/<suite>/generic: -k against a child that ignores QUIT,
-    -r (the supervisor sees the signal), and the same without -r."""
+    -r (the supervisor sees the signal) and the same without -r, a hook
+    under the supervisor's hups, and the supervisor's SIGKILL with and
+    without -p."""
     tpl = 'exec selfpipe-run -r -k 10000 -- your-daemon --foreground'
 
     def service(line):
@@ -632,7 +627,7 @@ def generic_story(h, sup):
             record_finish(svc)
         return setup
     dirs = supervise(h, sup, {
-        'stubborn': service('exec selfpipe-run -r -m TERM:QUIT -k 1000 -- ' + stubborn_child()),
+        'stubborn': service("exec selfpipe-run -r -m TERM:QUIT -k 1000 -- sh -c \"trap '' QUIT; exec sleep 100000\""),
         'reraise': service('exec selfpipe-run -r -k 10000 -- sleep 100000'),
         'noreraise': service('exec selfpipe-run -k 10000 -- sleep 100000'),
         'pdeath': service('exec selfpipe-run -r -p TERM -k 10000 -- sleep 100000'),
