@@ -27,6 +27,8 @@ struct sp_state_s
 extern sp_state_t sp_state ;
 extern atomic_uint sp_lost[NSIG] ;
 extern atomic_int sp_lost_any ;
+extern atomic_int sp_wfd ;         /* the write end as handlers see it, -1 when closing */
+extern atomic_uint sp_inflight ;   /* handlers running now, in any thread */
 
 extern void sp_handler (int, siginfo_t *, void *) ;
 extern int sp_trap_one (int) ;

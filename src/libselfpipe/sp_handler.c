@@ -34,10 +34,17 @@ static void act_as_original (int sig, siginfo_t *si, void *ctx)
 void sp_handler (int sig, siginfo_t *si, void *ctx)
 {
   int e = errno ;
+  int fd ;
   sp_info r = SP_INFO_ZERO ;
-  if (getpid() != sp_state.owner)
+  /* sp_finish waits for in-flight handlers before closing the pipe; a
+     handler that starts after it has begun finds -1 and acts as if the
+     original disposition were already back */
+  atomic_fetch_add(&sp_inflight, 1) ;
+  fd = atomic_load(&sp_wfd) ;
+  if (fd < 0 || getpid() != sp_state.owner)
   {
     act_as_original(sig, si, ctx) ;
+    atomic_fetch_sub(&sp_inflight, 1) ;
     errno = e ;
     return ;
   }
@@ -68,10 +75,11 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
       }
       break ;
   }
-  if (write(sp_state.p[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+  if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
   {
     atomic_fetch_add_explicit(&sp_lost[sig], 1, memory_order_relaxed) ;
     atomic_store_explicit(&sp_lost_any, 1, memory_order_release) ;
   }
+  atomic_fetch_sub(&sp_inflight, 1) ;
   errno = e ;
 }

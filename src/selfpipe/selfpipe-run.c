@@ -62,6 +62,21 @@ static void untrappable (sigset_t *set)
   sigprocmask(SIG_SETMASK, &old, 0) ;
 }
 
+ /* Whether TSTP, TTIN and TTOU would stop the runner as they came:
+    not if they were ignored or blocked. */
+
+static void jobstops (void)
+{
+  static int const sigs[3] = { SIGTSTP, SIGTTIN, SIGTTOU } ;
+  sigset_t mask ;
+  sigprocmask(SIG_BLOCK, 0, &mask) ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+  {
+    struct sigaction sa ;
+    sprun.jobstop[sigs[i]] = sigaction(sigs[i], 0, &sa) == 0 && sa.sa_handler == SIG_DFL && sigismember(&mask, sigs[i]) != 1 ;
+  }
+}
+
 static int spawn_exitcode (int e)
 {
   switch (e)
@@ -126,6 +141,7 @@ int main (int argc, char const *const *argv)
 
   if (cfg.subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     strerr_diefu1sys(111, "become a child subreaper") ;
+  jobstops() ;
   trapset(&set) ;
   if (sp_init(&set) < 0)
   {
@@ -133,7 +149,6 @@ int main (int argc, char const *const *argv)
     untrappable(&set) ;
     if (sp_init(&set) < 0) strerr_diefu1sys(111, "trap signals") ;
   }
-  sprun.trapped = set ;
 
   sprun.child = sprun_spawn(argv + i) ;
   if (sprun.child < 0)
