@@ -29,10 +29,12 @@ extern atomic_uint sp_lost[NSIG] ;
 extern atomic_int sp_lost_any ;
 extern atomic_int sp_wfd ;         /* the write end as handlers see it, -1 when closing */
 extern atomic_uint sp_inflight ;   /* handlers running now, in any thread */
+extern atomic_int sp_forking ;     /* fork() under way here, or we are its child */
 
 extern void sp_handler (int, siginfo_t *, void *) ;
 extern int sp_trap_one (int) ;
 extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;
+extern int sp_atfork_register (void) ;
 
 #endif

@@ -12,10 +12,13 @@
  */
 
 /*
-   A process that forked without sp_fork (system(), popen(), Python's
-   subprocess...) still has our handler in the child until it execs,
-   and shares our pipe. A delivery there belongs to the child: give it
-   what the original disposition would have done, and write nothing.
+   A process that forked without sp_fork (fork(), Python's os.fork...)
+   still has our handler in the child until it execs, and shares our
+   pipe. A delivery there belongs to the child: give it what the
+   original disposition would have done, and write nothing.
+   Asking getpid() every time would cost a system call per delivery;
+   sp_forking (see sp_atfork.c) is nonzero from the start of any fork()
+   in the parent and forever in the child, so only then do we ask.
 */
 
 static void act_as_original (int sig, siginfo_t *si, void *ctx)
@@ -41,7 +44,7 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
      original disposition were already back */
   atomic_fetch_add(&sp_inflight, 1) ;
   fd = atomic_load(&sp_wfd) ;
-  if (fd < 0 || getpid() != sp_state.owner)
+  if (fd < 0 || (atomic_load_explicit(&sp_forking, memory_order_relaxed) && getpid() != sp_state.owner))
   {
     act_as_original(sig, si, ctx) ;
     atomic_fetch_sub(&sp_inflight, 1) ;

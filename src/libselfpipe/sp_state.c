@@ -7,3 +7,4 @@ atomic_uint sp_lost[NSIG] ;
 atomic_int sp_lost_any ;
 atomic_int sp_wfd = -1 ;
 atomic_uint sp_inflight ;
+atomic_int sp_forking ;

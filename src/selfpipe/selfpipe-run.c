@@ -163,8 +163,16 @@ int main (int argc, char const *const *argv)
     tain deadline ;
     int r ;
     unsigned int n = sprun_log_pending() ? 2 : 1 ;
-    r = iopause_g(x, n, sprun_deadline(&deadline) ? &deadline : 0) ;
-    if (r < 0) strerr_diefu1sys(111, "iopause") ;
+    /* plain iopause, not iopause_g: it returns EINTR when our handler
+       ran, and the record is then read at once instead of after
+       another poll */
+    r = iopause(x, n, sprun_deadline(&deadline) ? &deadline : 0, &STAMP) ;
+    tain_now_g() ;
+    if (r < 0)
+    {
+      if (errno != EINTR) strerr_diefu1sys(111, "iopause") ;
+      x[1].revents = 0 ;
+    }
     for (;;)
     {
       sp_info info ;
