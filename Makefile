@@ -77,8 +77,11 @@ $(SHARED_LIB): $(LIB_LOBJS)
 	ln -sf $(SONAME) $(B)/libselfpipe.so
 
 # Programs use the static library of their own package, as skarnet packages do.
+# (The objects come through a function: a literal % in a static pattern
+# rule's prerequisites would be replaced by the stem.)
+bin_objs = $(patsubst src/%.c,$(B)/obj/%.o,$($(1)_SOURCES))
 .SECONDEXPANSION:
-$(BINS): $(B)/%: $$(patsubst src/%.c,$(B)/obj/%.o,$$($$*_SOURCES)) $(STATIC_LIB)
+$(BINS): $(B)/%: $$(call bin_objs,$$*) $(STATIC_LIB)
 	$(CC) $(SP_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(B)/selfpipe.pc: package/info config.mak

@@ -1,0 +1,145 @@
+/* ISC license. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <skalibs/types.h>
+#include <skalibs/tai.h>
+
+#include "sprun.h"
+
+ /*
+    The log queue. fd 2 is shared with the child, so it is never made
+    nonblocking: lines wait here, whole, and are written only when fd 2
+    polls writable, at most PIPE_BUF bytes at a time, so a slow or
+    stalled logger never holds up a forward or the exit. When the queue
+    is full, lines are dropped and counted, and the count is logged once
+    the queue has drained.
+ */
+
+#define QUEUE_MAX 65536
+#define LINE_MAX_ 1024
+
+static char queue[QUEUE_MAX] ;
+static size_t qlen = 0 ;
+static unsigned long dropped = 0 ;
+static unsigned int verbosity = 1 ;
+static int stamped = 0 ;
+static int dead = 0 ;       /* fd 2 is closed or broken: log nothing more */
+static int istty = 0 ;
+
+static char const *const levelname[3] = { ": warning: ", ": info: ", ": debug: " } ;
+
+void sprun_log_init (unsigned int v, int stamp)
+{
+  verbosity = v ;
+  stamped = stamp ;
+  dead = fcntl(2, F_GETFD) < 0 ;
+  istty = !dead && isatty(2) ;
+}
+
+int sprun_log_wants (int level)
+{
+  return !dead && (unsigned int)level <= verbosity ;
+}
+
+static void enqueue (char const *line, size_t len)
+{
+  if (qlen + len > QUEUE_MAX) { dropped++ ; return ; }
+  memcpy(queue + qlen, line, len) ;
+  qlen += len ;
+}
+
+void sprun_logv (int level, char const *const *v, unsigned int n)
+{
+  char line[LINE_MAX_] ;
+  size_t len = 0 ;
+  if (!sprun_log_wants(level)) return ;
+  if (stamped)
+  {
+    tain now ;
+    if (tain_wallclock_read(&now))
+    {
+      len = timestamp_fmt(line, &now) ;
+      line[len++] = ' ' ;
+    }
+  }
+  memcpy(line + len, SPRUN_NAME, sizeof(SPRUN_NAME) - 1) ; len += sizeof(SPRUN_NAME) - 1 ;
+  {
+    size_t m = strlen(levelname[level]) ;
+    memcpy(line + len, levelname[level], m) ; len += m ;
+  }
+  for (unsigned int i = 0 ; i < n ; i++)
+  {
+    for (char const *s = v[i] ; *s && len < LINE_MAX_ - 4 ; s++)
+      line[len++] = *s == '\n' ? ' ' : *s ;
+  }
+  if (len >= LINE_MAX_ - 4) { memcpy(line + len, "...", 3) ; len += 3 ; }
+  line[len++] = '\n' ;
+  enqueue(line, len) ;
+}
+
+int sprun_log_pending (void)
+{
+  return !dead && qlen ;
+}
+
+ /* One write of whole lines, at most PIPE_BUF bytes: fd 2 has polled
+    writable, so this does not block. A terminal in the background with
+    tostop would answer with SIGTTOU: blocking it makes the write go
+    through, which is what the default disposition would do. */
+
+void sprun_log_write (void)
+{
+  size_t n = qlen > PIPE_BUF ? PIPE_BUF : qlen ;
+  ssize_t r ;
+  sigset_t ttou, old ;
+  if (dead || !qlen) return ;
+  if (n < qlen)
+  {
+    while (n && queue[n-1] != '\n') n-- ;
+    if (!n) n = PIPE_BUF ;
+  }
+  if (istty)
+  {
+    sigemptyset(&ttou) ;
+    sigaddset(&ttou, SIGTTOU) ;
+    sigprocmask(SIG_BLOCK, &ttou, &old) ;
+  }
+  r = write(2, queue, n) ;
+  if (istty) sigprocmask(SIG_SETMASK, &old, 0) ;
+  if (r < 0)
+  {
+    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) return ;
+    dead = 1 ; qlen = 0 ;
+    return ;
+  }
+  memmove(queue, queue + r, qlen - (size_t)r) ;
+  qlen -= (size_t)r ;
+  if (!qlen && dropped)
+  {
+    char fmt[ULONG_FMT] ;
+    fmt[ulong_fmt(fmt, dropped)] = 0 ;
+    dropped = 0 ;
+    sprun_log(SPRUN_WARN, fmt, " lines lost") ;
+  }
+}
+
+ /* At exit: whatever fd 2 takes right now, nothing more. */
+
+void sprun_log_flush_nowait (void)
+{
+  while (sprun_log_pending())
+  {
+    struct pollfd x = { .fd = 2, .events = POLLOUT, .revents = 0 } ;
+    size_t before = qlen ;
+    if (poll(&x, 1, 0) <= 0 || !(x.revents & POLLOUT)) break ;
+    sprun_log_write() ;
+    if (qlen >= before && !dead) break ;
+  }
+}

@@ -1,0 +1,206 @@
+/* ISC license. */
+
+#include <sys/stat.h>
+#include <string.h>
+#include <limits.h>
+#include <unistd.h>
+
+#include <skalibs/sgetopt.h>
+#include <skalibs/types.h>
+
+#include "sprun.h"
+
+ /*
+    Parses the options into cfg. Returns the index of prog in argv, or
+    -1 with a one-line message naming the bad word in err. Never exits,
+    prints or allocates, whatever argv holds: it is fuzzed.
+ */
+
+typedef struct errbuf_s errbuf ;
+struct errbuf_s
+{
+  char *s ;
+  size_t max ;
+  size_t len ;
+} ;
+
+ /* Appends, truncating; control characters become '?' so the message
+    stays on one line. */
+static void err_cat (errbuf *e, char const *s)
+{
+  for (; *s && e->len + 1 < e->max ; s++)
+    e->s[e->len++] = (unsigned char)*s < 32 || *s == 127 ? '?' : *s ;
+  if (e->max) e->s[e->len] = 0 ;
+}
+
+static int err3 (errbuf *e, char const *a, char const *b, char const *c)
+{
+  err_cat(e, a) ; err_cat(e, b) ; err_cat(e, c) ;
+  return -1 ;
+}
+
+int sprun_catchable (int sig)
+{
+  switch (sig)
+  {
+    case SIGKILL : case SIGSTOP : case SIGCHLD :
+    case SIGSEGV : case SIGBUS : case SIGFPE : case SIGILL : case SIGTRAP : case SIGSYS :
+      return 0 ;
+    default : return sig > 0 && sig < NSIG ;
+  }
+}
+
+ /* a whole signal word ending at a character in stops */
+static size_t scan_sig (char const *s, int *sig, char const *stops)
+{
+  size_t len = sp_sig_scan(s, sig) ;
+  if (!len || !strchr(stops, s[len])) return 0 ;
+  return len ;
+}
+
+static int scan_ms (char const *s, unsigned int *ms)
+{
+  unsigned int n ;
+  size_t len = uint_scan(s, &n) ;
+  if (!len || s[len] || n > INT_MAX) return 0 ;
+  *ms = n ;
+  return 1 ;
+}
+
+static int executable_file (char const *path)
+{
+  struct stat st ;
+  return stat(path, &st) == 0 && S_ISREG(st.st_mode) && access(path, X_OK) == 0 ;
+}
+
+ /* the signal a -m source or -c word names, which must be one the runner catches */
+static int scan_source (char const *opt, char const *word, char const *s, int *sig, size_t *len, errbuf *e)
+{
+  *len = scan_sig(s, sig, ":") ;
+  if (!*len) return err3(e, opt, word, opt[1] == 'm' ? ": not from:to with two signals" : ": not sig:hook with a signal") ;
+  if (!sprun_catchable(*sig))
+  {
+    err_cat(e, opt) ; err_cat(e, word) ;
+    return err3(e, ": ", *sig == SIGCHLD ? "SIGCHLD is the runner's own" : "this signal cannot be caught", "") ;
+  }
+  return 0 ;
+}
+
+static int parse_map (sprun_config *cfg, char const *word, errbuf *e)
+{
+  int from, to ;
+  size_t len ;
+  char const *s ;
+  if (scan_source("-m ", word, word, &from, &len, e) < 0) return -1 ;
+  s = word + len + 1 ;
+  if (s[0] == '0' && !s[1]) to = 0 ;
+  else if (!scan_sig(s, &to, "")) return err3(e, "-m ", word, ": unknown signal in the target") ;
+  if (cfg->mapped[from]) return err3(e, "-m ", word, ": this signal is already mapped") ;
+  cfg->mapped[from] = 1 ;
+  cfg->map[from] = to ;
+  return 0 ;
+}
+
+static int parse_hook (sprun_config *cfg, char const *word, errbuf *e)
+{
+  int sig ;
+  size_t len ;
+  char const *path ;
+  if (scan_source("-c ", word, word, &sig, &len, e) < 0) return -1 ;
+  path = word + len + 1 ;
+  if (cfg->hook[sig]) return err3(e, "-c ", word, ": this signal already has a hook") ;
+  if (!path[0] || !executable_file(path)) return err3(e, "-c ", word, ": the hook is not an executable file") ;
+  cfg->hook[sig] = path ;
+  return 0 ;
+}
+
+static int parse_stopsigs (sprun_config *cfg, char const *list, errbuf *e)
+{
+  char const *s = list ;
+  memset(cfg->stopsig, 0, sizeof(cfg->stopsig)) ;
+  for (;;)
+  {
+    int sig ;
+    size_t len = scan_sig(s, &sig, ",") ;
+    if (!len) return err3(e, "-t ", list, ": not a list of signals") ;
+    if (!sprun_catchable(sig)) return err3(e, "-t ", list, ": a signal in the list cannot be caught") ;
+    cfg->stopsig[sig] = 1 ;
+    if (!s[len]) return 0 ;
+    s += len + 1 ;
+  }
+}
+
+int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err, size_t errlen)
+{
+  errbuf e = { .s = err, .max = errlen, .len = 0 } ;
+  subgetopt l = SUBGETOPT_ZERO ;
+  int n = 0 ;
+  if (errlen) err[0] = 0 ;
+  memset(cfg, 0, sizeof(sprun_config)) ;
+  cfg->verbosity = 1 ;
+  cfg->hooktimeout = 10000 ;
+  cfg->exitzero = -1 ;
+  cfg->stopsig[SIGTERM] = 1 ;
+  for (int sig = 0 ; sig < NSIG ; sig++) cfg->map[sig] = sig ;
+
+  /* argv may be shorter than argc says: stop at the first null */
+  if (argc < 0 || !argv) argc = 0 ;
+  while (n < argc && argv[n]) n++ ;
+  argc = n ;
+
+  for (;;)
+  {
+    char opt[3] = { '-', 0, 0 } ;
+    int c = subgetopt_r(argc, argv, "v:Tgsre:k:t:p:m:c:w:", &l) ;
+    if (c == -1) break ;
+    opt[1] = l.problem > 32 && l.problem < 127 ? (char)l.problem : '?' ;
+    switch (c)
+    {
+      case 'v' :
+      {
+        unsigned int v ;
+        size_t len = uint_scan(l.arg, &v) ;
+        if (!len || l.arg[len]) return err3(&e, "-v ", l.arg, ": not a number") ;
+        cfg->verbosity = v ;
+        break ;
+      }
+      case 'T' : cfg->timestamp = 1 ; break ;
+      case 'g' : cfg->pgroup = 1 ; break ;
+      case 's' : cfg->subreaper = 1 ; break ;
+      case 'r' : cfg->reraise = 1 ; break ;
+      case 'e' :
+      {
+        unsigned int code ;
+        size_t len = uint_scan(l.arg, &code) ;
+        if (!len || l.arg[len] || code > 255) return err3(&e, "-e ", l.arg, ": not an exit code (0 to 255)") ;
+        cfg->exitzero = (int)code ;
+        break ;
+      }
+      case 'k' :
+        if (!scan_ms(l.arg, &cfg->killtimeout)) return err3(&e, "-k ", l.arg, ": not a number of milliseconds") ;
+        break ;
+      case 'w' :
+        if (!scan_ms(l.arg, &cfg->hooktimeout)) return err3(&e, "-w ", l.arg, ": not a number of milliseconds") ;
+        break ;
+      case 't' :
+        if (parse_stopsigs(cfg, l.arg, &e) < 0) return -1 ;
+        break ;
+      case 'p' :
+        if (!scan_sig(l.arg, &cfg->pdeathsig, "")) return err3(&e, "-p ", l.arg, ": unknown signal") ;
+        break ;
+      case 'm' :
+        if (parse_map(cfg, l.arg, &e) < 0) return -1 ;
+        break ;
+      case 'c' :
+        if (parse_hook(cfg, l.arg, &e) < 0) return -1 ;
+        break ;
+      default :
+        if (l.problem == '-') return err3(&e, "unknown option ", argv[l.ind], "") ;
+        if (l.problem && strchr("vektpmcw", l.problem))
+          return err3(&e, "option ", opt, " needs an argument") ;
+        return err3(&e, "unknown option ", opt, "") ;
+    }
+  }
+  if (l.ind >= argc) return err3(&e, "no prog given: ", SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog...", "") ;
+  return l.ind ;
+}

@@ -1,0 +1,5 @@
+/* ISC license. */
+
+#include "sprun.h"
+
+sprun_state sprun ;
