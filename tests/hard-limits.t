@@ -24,8 +24,9 @@ AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-grou
 
 
 def run(*limits):
-    """(exit code, stderr lines) of `selfpipe-run true` as nobody with limits"""
-    p = subprocess.run(AS_NOBODY + ["prlimit"] + list(limits) + [RUNNER, "true"],
+    """(exit code, stderr lines) of `selfpipe-run -v0 true` (errors only)
+    as nobody with limits"""
+    p = subprocess.run(AS_NOBODY + ["prlimit"] + list(limits) + [RUNNER, "-v0", "true"],
                        preexec_fn=lambda: os.close(0), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30)
     return p.returncode, p.stderr.decode("utf-8", "replace").splitlines()
 
