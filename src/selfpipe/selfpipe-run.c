@@ -38,6 +38,33 @@ static void trapset (sigset_t *set)
   }
 }
 
+ /* Some environments keep a signal for themselves (valgrind takes one
+    real-time signal) and refuse a handler for it: leave those alone.
+    Only looked for when sp_init fails, so it costs nothing otherwise. */
+
+static void probe_handler (int sig)
+{
+  (void)sig ;
+}
+
+static void untrappable (sigset_t *set)
+{
+  struct sigaction probe = { .sa_handler = &probe_handler } ;
+  sigset_t all, old ;
+  sigfillset(&all) ;
+  sigemptyset(&probe.sa_mask) ;
+  /* blocked, so nothing meets the probe handler */
+  sigprocmask(SIG_BLOCK, &all, &old) ;
+  for (int sig = 1 ; sig < NSIG ; sig++)
+  {
+    struct sigaction sa ;
+    if (sigismember(set, sig) != 1) continue ;
+    if (sigaction(sig, &probe, &sa) < 0) sigdelset(set, sig) ;
+    else sigaction(sig, &sa, 0) ;
+  }
+  sigprocmask(SIG_SETMASK, &old, 0) ;
+}
+
 static int spawn_exitcode (int e)
 {
   switch (e)
@@ -81,6 +108,7 @@ static void finish (void)
   else code = WEXITSTATUS(sprun.wstat) ;
   if (cfg->exitzero >= 0 && code == cfg->exitzero) code = sig = 0 ;
   sprun_hook_killall() ;
+  sprun_log_endburst() ;
   sprun_log_flush_nowait() ;
   if (sig && cfg->reraise && sprun.self != 1) reraise(sig) ;
   _exit(code) ;
@@ -101,7 +129,13 @@ int main (int argc, char const *const *argv)
   if (cfg.subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     strerr_diefu1sys(111, "become a child subreaper") ;
   trapset(&set) ;
-  if (sp_init(&set) < 0) strerr_diefu1sys(111, "trap signals") ;
+  if (sp_init(&set) < 0)
+  {
+    if (errno != EINVAL) strerr_diefu1sys(111, "trap signals") ;
+    untrappable(&set) ;
+    if (sp_init(&set) < 0) strerr_diefu1sys(111, "trap signals") ;
+  }
+  sprun.trapped = set ;
 
   sprun.child = sprun_spawn(argv + i) ;
   if (sprun.child < 0)
@@ -109,7 +143,6 @@ int main (int argc, char const *const *argv)
     int e = errno ;
     strerr_diefu2sys(spawn_exitcode(e), "spawn ", argv[i]) ;
   }
-  sprun.childpid = sprun.child ;
 
   for (;;)
   {
@@ -124,7 +157,7 @@ int main (int argc, char const *const *argv)
       sp_info info ;
       r = sp_read(&info) ;
       if (r < 0) strerr_diefu1sys(111, "read signals") ;
-      if (!r) break ;
+      if (!r) { sprun_log_endburst() ; break ; }
       sprun_signal(&info) ;
       if (sprun.done) finish() ;
     }

@@ -51,6 +51,7 @@ extern void sprun_log_init (unsigned int, int) ;
 extern void sprun_logv (int, char const *const *, unsigned int) ;
 #define sprun_log(level, ...) sprun_logv(level, (char const *const[]){ __VA_ARGS__ }, sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
 extern int sprun_log_wants (int) ;
+extern void sprun_log_endburst (void) ;
 extern int sprun_log_pending (void) ;
 extern void sprun_log_write (void) ;
 extern void sprun_log_flush_nowait (void) ;
@@ -73,8 +74,8 @@ struct sprun_state_s
 {
   sprun_config const *cfg ;
   pid_t self ;
+  sigset_t trapped ;   /* what sp_init trapped */
   pid_t child ;        /* 0 once reaped */
-  pid_t childpid ;     /* for the log lines, kept after the reap */
   int wstat ;          /* the child's wait status, once reaped */
   unsigned char done ; /* the child has been reaped */
   unsigned char killarmed ;
@@ -95,7 +96,7 @@ extern size_t sprun_fmt_pidtarget (char *, int, pid_t, int) ;
 
 extern void sprun_signal (sp_info const *) ;
 extern void sprun_deliver (sp_info const *) ;
-extern void sprun_stopself (void) ;
+extern void sprun_stopself (int) ;
 extern void sprun_reap (void) ;
 extern void sprun_hook_request (sp_info const *) ;
 extern int sprun_hook_end (pid_t, int) ;

@@ -7,14 +7,23 @@
 #include "sprun.h"
 
  /* TSTP, TTIN and TTOU mean "stop the job": once the child has been
-    told, the runner stops too, so a shell or supervisor sees the job
-    stopped. The queued lines go out first if fd 2 takes them now. */
+    told, the runner does what the signal's original disposition would
+    have done to it, so a shell or supervisor sees the job stopped. The
+    kernel decides: nothing happens if the signal was ignored, or in an
+    orphaned process group, exactly as for the child. The queued lines
+    go out first if fd 2 takes them now. */
 
-void sprun_stopself (void)
+void sprun_stopself (int sig)
 {
-  sprun_log(SPRUN_DEBUG, "stopping itself") ;
+  sigset_t set = sprun.trapped ;
+  char name[SP_SIGNAME_MAX + 1] ;
+  name[sp_sig_fmt(name, sig)] = 0 ;
+  sprun_log(SPRUN_DEBUG, name, " raised on itself") ;
   sprun_log_flush_nowait() ;
-  raise(SIGSTOP) ;
+  sigdelset(&set, sig) ;
+  if (sp_trap(&set) < 0) return ;
+  raise(sig) ;
+  sp_trap(&sprun.trapped) ;
 }
 
  /* Applies -m, forwards, sends SIGCONT after a stop signal, THEN logs:
@@ -47,5 +56,5 @@ void sprun_deliver (sp_info const *info)
   }
   sprun_fmt_pidtarget(tgt, to, sprun.child, cfg->pgroup) ;
   sprun_log(SPRUN_INFO, ev, " -> ", tgt) ;
-  if (info->sig == SIGTSTP || info->sig == SIGTTIN || info->sig == SIGTTOU) sprun_stopself() ;
+  if (info->sig == SIGTSTP || info->sig == SIGTTIN || info->sig == SIGTTOU) sprun_stopself(info->sig) ;
 }

@@ -55,33 +55,73 @@ static void enqueue (char const *line, size_t len)
   qlen += len ;
 }
 
-void sprun_logv (int level, char const *const *v, unsigned int n)
+static void enqueue_stamped (char const *body, size_t len)
 {
-  char line[LINE_MAX_] ;
-  size_t len = 0 ;
-  if (!sprun_log_wants(level)) return ;
+  char line[TIMESTAMP + 1 + LINE_MAX_] ;
+  size_t n = 0 ;
   if (stamped)
   {
     tain now ;
     if (tain_wallclock_read(&now))
     {
-      len = timestamp_fmt(line, &now) ;
-      line[len++] = ' ' ;
+      n = timestamp_fmt(line, &now) ;
+      line[n++] = ' ' ;
     }
   }
-  memcpy(line + len, SPRUN_NAME, sizeof(SPRUN_NAME) - 1) ; len += sizeof(SPRUN_NAME) - 1 ;
+  memcpy(line + n, body, len) ;
+  enqueue(line, n + len) ;
+}
+
+ /* At -v 1, the same info line again and again (a burst from one
+    sender) is counted instead of queued: one line says how many more
+    times it came, at the end of the burst or before another line. */
+
+static char last[LINE_MAX_] ;
+static size_t lastlen = 0 ;
+static unsigned long repeats = 0 ;
+
+void sprun_log_endburst (void)
+{
+  lastlen = 0 ;
+  if (repeats)
+  {
+    char fmt[ULONG_FMT] ;
+    fmt[ulong_fmt(fmt, repeats)] = 0 ;
+    repeats = 0 ;
+    sprun_log(SPRUN_INFO, "last line repeated ", fmt, " times") ;
+    lastlen = 0 ;
+  }
+}
+
+void sprun_logv (int level, char const *const *v, unsigned int n)
+{
+  char body[LINE_MAX_] ;
+  size_t len = 0 ;
+  if (!sprun_log_wants(level)) return ;
+  memcpy(body, SPRUN_NAME, sizeof(SPRUN_NAME) - 1) ; len += sizeof(SPRUN_NAME) - 1 ;
   {
     size_t m = strlen(levelname[level]) ;
-    memcpy(line + len, levelname[level], m) ; len += m ;
+    memcpy(body + len, levelname[level], m) ; len += m ;
   }
   for (unsigned int i = 0 ; i < n ; i++)
   {
     for (char const *s = v[i] ; *s && len < LINE_MAX_ - 4 ; s++)
-      line[len++] = *s == '\n' ? ' ' : *s ;
+      body[len++] = *s == '\n' ? ' ' : *s ;
   }
-  if (len >= LINE_MAX_ - 4) { memcpy(line + len, "...", 3) ; len += 3 ; }
-  line[len++] = '\n' ;
-  enqueue(line, len) ;
+  if (len >= LINE_MAX_ - 4) { memcpy(body + len, "...", 3) ; len += 3 ; }
+  body[len++] = '\n' ;
+  if (verbosity == 1 && level == SPRUN_INFO && len == lastlen && !memcmp(body, last, len))
+  {
+    repeats++ ;
+    return ;
+  }
+  sprun_log_endburst() ;
+  enqueue_stamped(body, len) ;
+  if (verbosity == 1 && level == SPRUN_INFO)
+  {
+    memcpy(last, body, len) ;
+    lastlen = len ;
+  }
 }
 
 int sprun_log_pending (void)
