@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# ISC license. selfpipe-run -c sig:hook: the hook exiting 0 means forward;
+# anything else holds the signal; hooks run asynchronously, coalesce,
+# time out (-w); their environment and output.
+
+import os, signal, stat, sys, time
+sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
+from sprun_lib import *
+
+tap = Tap()
+check_setup(tap)
+me, uid = os.getpid(), os.getuid()
+hd = tempfile.mkdtemp(prefix="sprun-hooks-")
+
+def hook(name, body):
+    path = os.path.join(hd, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + body + "\n")
+    os.chmod(path, 0o755)
+    return path
+
+log = os.path.join(hd, "hooklog")
+passes = hook("pass", 'echo "$SELFPIPE_SIGNAL $SELFPIPE_CHILD [$SELFPIPE_SENDER]" >> %s\nexit 0' % log)
+fails = hook("fail", 'echo "$SELFPIPE_SIGNAL" >> %s\nexit 1' % log)
+slow = hook("slow", 'echo start >> %s\nsleep 1\necho end >> %s\nexit 0' % (log, log))
+hangs = hook("hang", 'exec sleep 30')
+talks = hook("talk", 'echo "hook stdout says hi"\necho "hook stderr says hi" 1>&2\nexit 0')
+
+def hooklog():
+    try:
+        with open(log) as f:
+            return f.read().splitlines()
+    except OSError:
+        return []
+
+def reset():
+    try:
+        os.unlink(log)
+    except OSError:
+        pass
+
+# 1. a hook that exits 0: the signal is forwarded; the hook's environment
+reset()
+r = Run(["-c", "HUP:" + passes], ["-x", "TERM:0"])
+r.ready()
+r.kill(signal.SIGHUP)
+r.wait_sigs(1)
+tap.ok(r.sigs() == ["SIGHUP"], "hook exits 0: HUP is forwarded", r.sigs())
+tap.ok(hooklog() == ["SIGHUP %d [%d]" % (r.child, me)],
+       "hook env: SELFPIPE_SIGNAL=SIGHUP SELFPIPE_CHILD=<child> SELFPIPE_SENDER=<sender>", hooklog())
+r.kill(signal.SIGTERM)
+r.wait()
+got = r.norm(me)
+tap.ok(got[:1] == ["selfpipe-run: info: SIGHUP from pid SENDER uid %d -> SIGHUP to pid CHILD" % uid],
+       "  the usual forward line", "\n".join(got))
+r.cleanup()
+
+# 2. a hook that exits 1: held, the exact line
+reset()
+r = Run(["-c", "HUP:" + fails], ["-x", "TERM:0"])
+r.ready()
+r.kill(signal.SIGHUP)
+wait_until(lambda: any("held" in l for l in r.errlines()), 5)
+time.sleep(0.2 * SLOW)
+tap.ok(r.sigs() == [], "hook exits 1: HUP is not forwarded", r.sigs())
+tap.ok(hooklog() == ["SIGHUP"], "  the hook ran once", hooklog())
+r.kill(signal.SIGTERM)
+r.wait()
+got = r.norm(me)
+tap.ok(got[:1] == ["selfpipe-run: info: SIGHUP from pid SENDER uid %d -> held: hook %s exited 1" % (uid, fails)],
+       "  the held line, exactly", "\n".join(got))
+r.cleanup()
+
+# 3. -m and -c together: the hook gates, the remap applies after it
+reset()
+r = Run(["-c", "HUP:" + passes, "-m", "HUP:USR2"], ["-x", "TERM:0"])
+r.ready()
+r.kill(signal.SIGHUP)
+r.wait_sigs(1)
+tap.ok(r.sigs() == ["SIGUSR2"] and hooklog()[:1] == ["SIGHUP %d [%d]" % (r.child, me)],
+       "-c HUP -m HUP:USR2: the hook sees SIGHUP, the child gets USR2", (r.sigs(), hooklog()))
+r.cleanup()
+
+# 4. asynchronous: while HUP's hook runs, other signals are forwarded at once
+reset()
+r = Run(["-c", "HUP:" + slow], ["-x", "TERM:0"])
+r.ready()
+r.kill(signal.SIGHUP)
+wait_until(lambda: "start" in hooklog(), 5)
+t0 = time.monotonic()
+r.kill(signal.SIGUSR1)
+r.wait_sigs(1)
+dt = time.monotonic() - t0
+tap.ok(r.sigs()[:1] == ["SIGUSR1"] and "end" not in hooklog(),
+       "USR1 is forwarded while HUP's hook still runs (%.3f s)" % dt, (r.sigs(), hooklog()))
+r.wait_sigs(2)
+tap.ok(r.sigs() == ["SIGUSR1", "SIGHUP"], "  then HUP once its hook passed", r.sigs())
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+# 5. coalescing: 5 HUPs while the hook runs = one more run after it
+reset()
+r = Run(["-c", "HUP:" + slow], ["-x", "TERM:0"])
+r.ready()
+r.kill(signal.SIGHUP)
+wait_until(lambda: "start" in hooklog(), 5)
+for i in range(5):
+    r.kill(signal.SIGHUP)
+    time.sleep(0.05)
+wait_until(lambda: hooklog().count("end") >= 2, 6)
+time.sleep(1.5 * SLOW)
+tap.ok(hooklog() == ["start", "end", "start", "end"], "5 HUPs during the hook: exactly one re-run after it", hooklog())
+tap.ok(r.sigs() == ["SIGHUP", "SIGHUP"], "  and two forwards", r.sigs())
+hl = [l for l in r.errlines() if "SIGHUP" in l]
+tap.ok(len(hl) >= 3, "  the coalesced deliveries are logged too (%d HUP lines)" % len(hl), "\n".join(r.errlines()))
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+# 6. -w: a hook that runs too long is killed, the signal held, a warning
+r = Run(["-c", "HUP:" + hangs, "-w", "300"], ["-x", "TERM:0"])
+r.ready()
+t0 = time.monotonic()
+r.kill(signal.SIGHUP)
+w = wait_until(lambda: [l for l in r.errlines() if "warning" in l], 5)
+dt = time.monotonic() - t0
+tap.ok(w and 0.25 < dt < 4 * SLOW, "-w 300: a hanging hook fails after about 300 ms with a warning (%.2f s)" % dt, r.errlines())
+tap.ok(any("held" in l and "SIGHUP" in l for l in r.errlines()), "  the HUP is held (a held line)", r.errlines())
+time.sleep(0.2 * SLOW)
+tap.ok(r.sigs() == [], "  the child did not get HUP", r.sigs())
+out = subprocess.run(["pgrep", "-f", "^sleep 30$", "-P", str(r.pid)], capture_output=True, text=True).stdout.split()
+tap.ok(out == [], "  the hook was killed", out)
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+# 7. the hook's stdout and stderr go to the runner's stderr
+r = Run(["-c", "HUP:" + talks], ["-x", "TERM:0"], stdout=subprocess.DEVNULL)
+r.ready()
+r.kill(signal.SIGHUP)
+r.wait_sigs(1)
+time.sleep(0.1 * SLOW)
+lines = r.errlines()
+tap.ok("hook stdout says hi" in lines and "hook stderr says hi" in lines, "the hook's stdout and stderr go to the runner's stderr", lines)
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+# 8. a hook that cannot start (made non-executable after startup): held, warning
+h = hook("gone", "exit 0")
+r = Run(["-c", "HUP:" + h], ["-x", "TERM:0"])
+r.ready()
+os.chmod(h, 0o644)
+r.kill(signal.SIGHUP)
+w = wait_until(lambda: [l for l in r.errlines() if "SIGHUP" in l], 5)
+time.sleep(0.2 * SLOW)
+tap.ok(r.sigs() == [] and r.p.poll() is None, "a hook that cannot start: HUP held, the runner goes on", r.sigs())
+tap.ok(any("warning" in l for l in r.errlines()) and any("held" in l for l in r.errlines()), "  a warning and a held line", r.errlines())
+r.kill(signal.SIGTERM)
+tap.ok(r.wait() == 0, "  TERM still ends it, exit 0")
+r.cleanup()
+
+subprocess.call(["rm", "-rf", hd])
+tap.done()

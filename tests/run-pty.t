@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+# ISC license. selfpipe-run on a terminal: what the terminal sends to the
+# foreground process group (^C, ^Z, WINCH) already reached the child and
+# is not forwarded again; with -g the child is not in the foreground
+# group, so the runner forwards it.
+
+import fcntl, os, signal, struct, sys, termios, time
+sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
+from sprun_lib import *
+
+tap = Tap()
+check_setup(tap)
+
+# A shell-like layout: a session leader that owns the terminal and runs
+# the runner as the foreground job in a process group of its own (so
+# that group is not orphaned and ^Z really stops it).
+LEADER = r"""
+import os, sys, signal
+pid = os.fork()
+if pid == 0:
+    os.setpgid(0, 0)
+    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
+    os.tcsetpgrp(0, os.getpgrp())
+    signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+    os.execvp(sys.argv[1], sys.argv[1:])
+while True:
+    p, st = os.waitpid(pid, os.WUNTRACED)
+    if not os.WIFSTOPPED(st):
+        break
+os._exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128 + os.WTERMSIG(st))
+"""
+
+def on_pty(ropts, cargs):
+    master, slave = os.openpty()
+    def ctty():
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+    r = Run(ropts, cargs, stdout=slave, start_new_session=True, preexec_fn=ctty, stdin=slave,
+            pre=[sys.executable, "-c", LEADER])
+    os.close(slave)
+    r.master = master
+    def runner_pid():
+        try:
+            with open("/proc/%d/task/%d/children" % (r.p.pid, r.p.pid)) as f:
+                kids = f.read().split()
+            return int(kids[0]) if kids else None
+        except OSError:
+            return None
+    r.pid = wait_until(runner_pid, 10)
+    return r
+
+def fg_ready(r):
+    # the terminal's foreground group is the runner's
+    try:
+        return os.tcgetpgrp(r.master) == os.getpgid(r.pid)
+    except OSError:
+        return False
+
+def finish(r):
+    try:
+        os.killpg(os.getpgid(r.pid), signal.SIGCONT)
+    except OSError:
+        pass
+    r.kill(signal.SIGTERM)
+    rc = r.wait()
+    os.close(r.master)
+    return rc
+
+KERNEL = 128  # SI_KERNEL
+
+# 1. ^C: one SIGINT for the child, not two
+r = on_pty([], ["-x", "TERM:0"])
+r.ready()
+wait_until(lambda: fg_ready(r), 5)
+tap.ok(fg_ready(r), "the runner is in the terminal's foreground group")
+os.write(r.master, b"\x03")
+r.wait_sigs(1)
+time.sleep(0.4 * SLOW)
+recs = r.sigrecs()
+tap.ok(len(recs) == 1 and recs[0][2] == "SIGINT" and int(recs[0][5]) == KERNEL,
+       "^C: the child gets exactly one SIGINT, from the terminal (si_code SI_KERNEL)", recs)
+tap.ok(r.p.poll() is None, "  the runner survives it")
+tap.ok("selfpipe-run: info: SIGINT from kernel -> not forwarded: terminal already sent it" in r.errlines(),
+       "  log: SIGINT from kernel -> not forwarded: terminal already sent it", r.errlines())
+# a window size change: WINCH from the kernel
+fcntl.ioctl(r.master, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
+wait_until(lambda: len(r.sigs()) >= 2, 3)
+time.sleep(0.4 * SLOW)
+tap.ok(r.sigs() == ["SIGINT", "SIGWINCH"], "window resized: the child gets exactly one SIGWINCH", r.sigs())
+tap.ok("selfpipe-run: info: SIGWINCH from kernel -> not forwarded: terminal already sent it" in r.errlines(),
+       "  log: SIGWINCH from kernel -> not forwarded: terminal already sent it", r.errlines())
+rc = finish(r)
+tap.ok(rc == 0, "  TERM then ends it (exit %s)" % rc)
+r.cleanup()
+
+# 2. -g: the child is not in the foreground group; ^C is forwarded by the runner
+r = on_pty(["-g"], ["-x", "TERM:0"])
+c = r.ready()
+wait_until(lambda: fg_ready(r), 5)
+os.write(r.master, b"\x03")
+r.wait_sigs(1)
+time.sleep(0.4 * SLOW)
+recs = r.sigrecs()
+tap.ok(len(recs) == 1 and recs[0][2] == "SIGINT" and int(recs[0][7]) == r.pid,
+       "-g, ^C: the child gets exactly one SIGINT, forwarded by the runner", recs)
+tap.ok(any(re.match(r"selfpipe-run: info: SIGINT from kernel -> SIGINT to (pid|group) %d$" % r.child, l) for l in r.errlines()),
+       "  log: SIGINT from kernel -> SIGINT to group CHILD", r.errlines())
+finish(r)
+r.cleanup()
+
+# 3. ^Z: the child gets one SIGTSTP from the terminal; the runner stops with it
+#    (so the shell sees the job stopped); CONT to the group resumes both
+r = on_pty([], ["-x", "TERM:0"])
+r.ready()
+wait_until(lambda: fg_ready(r), 5)
+os.write(r.master, b"\x1a")
+r.wait_sigs(1)
+stopped = wait_until(lambda: proc_state(r.pid) == "T", 3)
+recs = r.sigrecs()
+tap.ok(len(recs) == 1 and recs[0][2] == "SIGTSTP" and int(recs[0][5]) == KERNEL,
+       "^Z: the child gets exactly one SIGTSTP, from the terminal", recs)
+tap.ok(stopped, "^Z: the runner stops (state %s)" % proc_state(r.pid))
+os.killpg(os.getpgid(r.pid), signal.SIGCONT)
+resumed = wait_until(lambda: proc_state(r.pid) not in ("T", None), 3)
+tap.ok(resumed, "CONT to the job: the runner runs again")
+wait_until(lambda: "SIGCONT" in r.sigs(), 3)
+tap.ok("SIGCONT" in r.sigs(), "  the child got SIGCONT", r.sigs())
+r.kill(signal.SIGUSR1)
+tap.ok(wait_until(lambda: "SIGUSR1" in r.sigs(), 3), "  and the runner forwards again")
+rc = finish(r)
+tap.ok(rc == 0, "  TERM ends it (exit %s)" % rc)
+r.cleanup()
+
+# 4. ^Z with a child that stops (default TSTP): both stop, both resume
+r = on_pty([], ["-d", "TSTP", "-x", "TERM:0"])
+r.ready()
+wait_until(lambda: fg_ready(r), 5)
+os.write(r.master, b"\x1a")
+both = wait_until(lambda: proc_state(r.pid) == "T" and proc_state(r.child) == "T", 3)
+tap.ok(both, "^Z, child with the default TSTP: the child and the runner are stopped (%s, %s)"
+       % (proc_state(r.child), proc_state(r.pid)))
+os.killpg(os.getpgid(r.pid), signal.SIGCONT)
+tap.ok(wait_until(lambda: proc_state(r.pid) not in ("T", None) and proc_state(r.child) not in ("T", None), 3),
+       "  CONT to the job resumes both")
+rc = finish(r)
+tap.ok(rc == 0, "  TERM ends it (exit %s)" % rc)
+r.cleanup()
+
+tap.done()

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+# ISC license. selfpipe-run's logging never blocks it: with stderr a full
+# pipe nobody reads, signals are still forwarded at once and the runner
+# still exits at once; lines are whole; losses are counted.
+
+import fcntl, os, signal, sys, time
+sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
+from sprun_lib import *
+
+tap = Tap()
+check_setup(tap)
+
+rd, wr = os.pipe()
+fl = fcntl.fcntl(wr, fcntl.F_GETFL)
+fcntl.fcntl(wr, fcntl.F_SETFL, fl | os.O_NONBLOCK)
+filled = 0
+try:
+    while True:
+        filled += os.write(wr, b"x" * 4096)
+except BlockingIOError:
+    pass
+# leave no room at all (the last partial write)
+try:
+    while True:
+        filled += os.write(wr, b"x")
+except BlockingIOError:
+    pass
+fcntl.fcntl(wr, fcntl.F_SETFL, fl)   # the runner gets a blocking fd, as a stalled logger would give it
+r = Run(["-v", "2"], ["-x", "TERM:0"], stderr=wr)
+os.close(wr)
+r.ready()
+# 200 paced signals: each must reach the child while stderr cannot take a byte
+t0 = time.monotonic()
+lost = 0
+n = 200 if PHASE == "plain" else 30
+for i in range(n):
+    r.kill(signal.SIGUSR1 if i % 2 == 0 else signal.SIGUSR2)
+    if not r.wait_sigs(i + 1, timeout=2):
+        lost += 1
+        break
+dt = time.monotonic() - t0
+tap.ok(lost == 0 and len(r.sigs()) == n, "stderr full: %d signals forwarded one by one (%.2f s)" % (n, dt), len(r.sigs()))
+tap.ok(r.p.poll() is None, "  the runner is still running")
+# a burst, to overflow the runner's own queue
+for i in range(2000 if PHASE == "plain" else 200):
+    os.kill(r.pid, signal.SIGHUP if i % 2 else signal.SIGURG)
+time.sleep(0.3 * SLOW)
+t0 = time.monotonic()
+r.kill(signal.SIGTERM)
+rc = r.wait(timeout=5)
+dt = time.monotonic() - t0
+tap.ok(rc == 0 and dt < 2 * SLOW, "stderr full: TERM forwarded and the runner exits at once (exit %s, %.2f s)" % (rc, dt))
+tap.ok(r.sigs()[-1:] == ["SIGTERM"], "  the child got the TERM")
+# now drain: what the runner managed to write must be whole lines
+os.set_blocking(rd, False)
+data = b""
+try:
+    while True:
+        chunk = os.read(rd, 65536)
+        if not chunk:
+            break
+        data += chunk
+except BlockingIOError:
+    pass
+os.close(rd)
+data = data[filled:]
+text = data.decode(errors="replace")
+lines = text.split("\n")
+tap.ok(text == "" or text.endswith("\n"), "what was written ends with a newline (no half line)", text[-200:])
+bad = [l for l in lines[:-1] if not l.startswith("selfpipe-run: ") and not l.startswith("==")]
+tap.ok(not bad, "every line written is a whole selfpipe-run line (%d lines)" % (len(lines) - 1), bad[:5])
+r.cleanup()
+
+# a stderr that is drained later: the "N lines lost" line shows up once it drains
+rd, wr = os.pipe()
+r = Run(["-v", "1"], ["-x", "TERM:0"], stderr=wr)
+os.close(wr)
+r.ready()
+# stall: nobody reads while 3000 signals make lines
+sent = 3000 if PHASE == "plain" else 300
+for i in range(sent):
+    os.kill(r.pid, signal.SIGUSR1 if i % 2 else signal.SIGUSR2)
+time.sleep(0.5 * SLOW)
+os.set_blocking(rd, False)
+buf = b""
+def drain():
+    global buf
+    try:
+        while True:
+            c = os.read(rd, 65536)
+            if not c:
+                return True
+            buf += c
+    except BlockingIOError:
+        return False
+drain()
+time.sleep(0.3 * SLOW)
+drain()
+r.kill(signal.SIGTERM)
+r.wait()
+wait_until(drain, 3)
+os.close(rd)
+text = buf.decode(errors="replace")
+got = [l for l in text.splitlines() if l.startswith("selfpipe-run: ")]
+lost = sum(int(m.group(1)) for m in (re.search(r"\b(\d+) lines lost\b", l) for l in got) if m)
+usr = [l for l in got if re.match(r"selfpipe-run: info: SIGUSR[12] from ", l)]
+folded = sum(int(m.group(1)) - 1 for m in (re.search(r"repeated (\d+) times", l) for l in usr) if m)
+seen = len([x for x in r.sigs() if x in ("SIGUSR1", "SIGUSR2")])
+tap.ok(len(usr) + folded + lost >= seen,
+       "no line is dropped silently: %d lines + %d folded + %d counted lost >= %d forwards the child saw" % (len(usr), folded, lost, seen),
+       got[-5:])
+tap.ok(got[-1:] == ["selfpipe-run: info: child %d exited 0" % r.child], "  the last line is still the child's end", got[-3:])
+r.cleanup()
+
+tap.done()

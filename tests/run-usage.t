@@ -1,0 +1,102 @@
+#!/bin/sh
+# ISC license. selfpipe-run: every usage error exits 100 with one line
+# on stderr that names the bad word, and never runs prog.
+
+n=0 ; failed=0
+tmp=$(mktemp -d) || exit 111
+trap 'rm -rf "$tmp"' EXIT
+marker=$tmp/ran
+printf '#!/bin/sh\nexit 0\n' > "$tmp/hook" ; chmod 755 "$tmp/hook"
+printf '#!/bin/sh\nexit 0\n' > "$tmp/noexec" ; chmod 644 "$tmp/noexec"
+mkdir "$tmp/dir"
+
+# usage_error word args... : expect exit 100, one line mentioning word
+usage_error () {
+  word=$1 ; shift
+  n=$((n + 1))
+  rm -f "$marker"
+  $SP_WRAP "$SELFPIPE_RUN" "$@" > "$tmp/out" 2> "$tmp/err"
+  rc=$?
+  grep -v '^==[0-9]*==' "$tmp/err" > "$tmp/err2"
+  lines=$(wc -l < "$tmp/err2")
+  why=
+  [ "$rc" -eq 100 ] || why="exit $rc, not 100"
+  [ -z "$why" ] && [ "$lines" -ne 1 ] && why="$lines lines on stderr, not 1"
+  [ -z "$why" ] && ! grep -q '^selfpipe-run: \(usage\|fatal\): ' "$tmp/err2" && why="not a 'selfpipe-run: usage:' or 'fatal:' line"
+  [ -z "$why" ] && [ -n "$word" ] && ! grep -qiF -- "$word" "$tmp/err2" && why="the line does not name $word"
+  [ -z "$why" ] && [ -e "$marker" ] && why="prog ran"
+  [ -z "$why" ] && [ -s "$tmp/out" ] && why="wrote to stdout"
+  if [ -z "$why" ] ; then
+    echo "ok $n - usage error: $*"
+  else
+    echo "not ok $n - usage error: $*: $why"
+    sed -e 's/^/#   /' "$tmp/err" | head -5
+    failed=$((failed + 1))
+  fi
+}
+
+prog="touch $marker"
+
+# options and numbers
+usage_error Z -Z $prog
+usage_error '' -v
+usage_error x -v x $prog
+usage_error 3x -v 3x $prog
+usage_error abc -k abc $prog
+usage_error -5 -k -5 $prog
+usage_error 99999999999999999999 -k 99999999999999999999 $prog
+usage_error 5ms -k 5ms $prog
+usage_error abc -w abc $prog
+usage_error 99999999999999999999 -w 99999999999999999999 $prog
+usage_error abc -e abc $prog
+usage_error 256 -e 256 $prog
+usage_error -1 -e -1 $prog
+# no prog
+usage_error '' 
+usage_error '' -g
+usage_error '' -g --
+usage_error '' -k 100
+# signals
+usage_error FOO -p FOO $prog
+usage_error 65 -p 65 $prog
+usage_error 0 -p 0 $prog
+usage_error 32 -p 32 $prog
+usage_error 33 -p 33 $prog
+usage_error RTMIN+99 -p RTMIN+99 $prog
+usage_error RTMAX-99 -p RTMAX-99 $prog
+usage_error SIGSIGHUP -p SIGSIGHUP $prog
+usage_error HUPX -p HUPX $prog
+usage_error FOO -t TERM,FOO $prog
+usage_error 99 -t 99 $prog
+usage_error '' -t TERM,,HUP $prog
+usage_error FOO -m FOO:HUP $prog
+usage_error FOO -m HUP:FOO $prog
+usage_error 99 -m 99:HUP $prog
+usage_error 99 -m HUP:99 $prog
+usage_error HUP -m HUP $prog
+usage_error KILL -m KILL:TERM $prog
+usage_error STOP -m STOP:TERM $prog
+usage_error CHLD -m CHLD:TERM $prog
+usage_error 9 -m 9:TERM $prog
+usage_error HUP -m HUP:TERM -m hup:USR1 $prog
+usage_error 1:USR1 -m SIGHUP:TERM -m 1:USR1 $prog
+usage_error FOO -c FOO:$tmp/hook $prog
+usage_error KILL -c KILL:$tmp/hook $prog
+usage_error STOP -c STOP:$tmp/hook $prog
+usage_error CHLD -c CHLD:$tmp/hook $prog
+usage_error HUP -c HUP $prog
+usage_error HUP -c HUP:$tmp/hook -c sighup:$tmp/hook $prog
+usage_error "$tmp/noexec" -c HUP:$tmp/noexec $prog
+usage_error "$tmp/nonexistent" -c HUP:$tmp/nonexistent $prog
+usage_error "$tmp/dir" -c HUP:$tmp/dir $prog
+
+# and the good forms of the same words are accepted
+n=$((n + 1))
+$SP_WRAP "$SELFPIPE_RUN" -v 2 -T -g -s -r -e 143 -k 100 -t term,SIGHUP,2,RTMIN+1 -p sigusr1 \
+  -m rtmax-1:RTMIN -m hup:0 -m usr1:KILL -m USR2:STOP -c SIGINT:$tmp/hook -w 50 -- $prog 2>"$tmp/err"
+rc=$?
+if [ $rc -eq 0 ] && [ -e "$marker" ] ; then echo "ok $n - every option in its good form: prog runs, exit 0"
+else echo "not ok $n - every option in its good form: prog runs, exit 0 (exit $rc)" ; sed -e 's/^/#   /' "$tmp/err" | head -5 ; failed=$((failed + 1)) ; fi
+
+echo "1..$n"
+[ $failed -eq 0 ]
