@@ -1,0 +1,90 @@
+/* ISC license. Helpers shared by the tests/lib-*.c programs. */
+
+#ifndef SELFPIPE_TESTS_LIB_COMMON_H
+#define SELFPIPE_TESTS_LIB_COMMON_H
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include <selfpipe/selfpipe.h>
+
+ /* Under valgrind everything is much slower: loops run smaller counts. */
+static inline int under_valgrind (void)
+{
+  char const *phase = getenv("SP_PHASE") ;
+  return phase && !strcmp(phase, "valgrind") ;
+}
+
+static inline long long now_ms (void)
+{
+  struct timespec ts ;
+  clock_gettime(CLOCK_MONOTONIC, &ts) ;
+  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 ;
+}
+
+static inline void sleep_ms (long ms)
+{
+  struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000 } ;
+  while (nanosleep(&ts, &ts) < 0) ;
+}
+
+static inline sigset_t sigset_of (int const *sigs)
+{
+  sigset_t set ;
+  sigemptyset(&set) ;
+  for (; *sigs ; sigs++) sigaddset(&set, *sigs) ;
+  return set ;
+}
+
+ /* Reads every record pending now into tab (at most max); returns how many, -1 on error. */
+static inline int drain (sp_info *tab, int max)
+{
+  int n = 0 ;
+  sp_info dummy ;
+  for (;;)
+  {
+    int r = sp_read(n < max ? tab + n : &dummy) ;
+    if (r < 0) return -1 ;
+    if (!r) return n ;
+    n++ ;
+  }
+}
+
+ /* exit status of pid as from waitpid, -1 on error */
+static inline int reap (pid_t pid)
+{
+  int wstat ;
+  while (waitpid(pid, &wstat, 0) < 0) if (errno != EINTR) return -1 ;
+  return wstat ;
+}
+
+ /* Value of a "Name:\thex" line of /proc/<pid>/status (pid 0: self), into *v. */
+static inline int proc_status_hex (pid_t pid, char const *field, unsigned long long *v)
+{
+  char path[64] ;
+  char line[256] ;
+  size_t flen = strlen(field) ;
+  int found = 0 ;
+  FILE *f ;
+  if (pid) snprintf(path, sizeof(path), "/proc/%d/status", (int)pid) ;
+  else snprintf(path, sizeof(path), "/proc/self/status") ;
+  f = fopen(path, "r") ;
+  if (!f) return -1 ;
+  while (fgets(line, sizeof(line), f))
+    if (!strncmp(line, field, flen) && line[flen] == ':')
+    {
+      *v = strtoull(line + flen + 1, 0, 16) ;
+      found = 1 ;
+      break ;
+    }
+  fclose(f) ;
+  return found ? 0 : -1 ;
+}
+
+#endif

@@ -1,0 +1,164 @@
+/* ISC license. Overflow: lost deliveries are counted and reported, never silent. */
+
+#include <errno.h>
+#include <fcntl.h>
+
+#include "tap.h"
+#include "lib-common.h"
+
+#define MAXREC 40000
+
+static sp_info tab[MAXREC] ;
+
+ /* What came back for one signal: normal records, then loss reports. */
+typedef struct result_s result ;
+struct result_s
+{
+  int delivered ;       /* normal records of that signal */
+  int contiguous ;      /* their values were 0, 1, 2... in order */
+  int clean ;           /* every field as sent: code, pid, uid, nothing else */
+  unsigned int lost ;   /* sum of the loss reports */
+  int reports ;         /* how many loss reports */
+  int reports_clean ;   /* loss reports have every other field 0 */
+} ;
+
+ /* Sorts the n records in tab by signal; order says whether every loss
+    report came after every normal record. */
+static void tally (int n, int sig, pid_t sender, result *res, int *order)
+{
+  int seen_report = 0 ;
+  *res = (result){ .contiguous = 1, .clean = 1, .reports_clean = 1 } ;
+  *order = 1 ;
+  for (int i = 0 ; i < n ; i++)
+  {
+    sp_info const *x = tab + i ;
+    if (x->lost)
+    {
+      seen_report = 1 ;
+      if (x->sig != sig) continue ;
+      res->lost += x->lost ;
+      res->reports++ ;
+      if (x->code || x->pid || x->uid || x->status || x->value.sival_ptr) res->reports_clean = 0 ;
+      continue ;
+    }
+    if (seen_report) *order = 0 ;
+    if (x->sig != sig) continue ;
+    if (x->value.sival_int != res->delivered) res->contiguous = 0 ;
+    if (x->code != SI_QUEUE || x->pid != sender || x->uid != getuid() || x->status) res->clean = 0 ;
+    res->delivered++ ;
+  }
+}
+
+static int shrink_pipe (void)
+{
+  return fcntl(sp_fd(), F_SETPIPE_SZ, 4096) ;
+}
+
+static void blocked_burst (int round, int count)
+{
+  sigset_t rt, old ;
+  int sent = 0, n, order ;
+  result res ;
+  sp_info info ;
+  sigemptyset(&rt) ; sigaddset(&rt, SIGRTMIN + 1) ;
+  sigprocmask(SIG_BLOCK, &rt, &old) ;
+  for (int i = 0 ; i < count ; i++)
+    if (!sigqueue(getpid(), SIGRTMIN + 1, (union sigval){ .sival_int = i })) sent++ ;
+    else break ;
+  sigprocmask(SIG_SETMASK, &old, 0) ;
+  n = drain(tab, MAXREC) ;
+  tally(n, SIGRTMIN + 1, getpid(), &res, &order) ;
+  ok(sent > 1000 && res.delivered >= 1 && res.delivered < sent, "round %d: %d queued while blocked, %d delivered, the pipe overflowed", round, sent, res.delivered) ;
+  ok((unsigned int)res.delivered + res.lost == (unsigned int)sent, "round %d: delivered %d + lost %u == sent %d", round, res.delivered, res.lost, sent) ;
+  ok(res.reports == 1 && res.reports_clean, "round %d: one loss report, sig RTMIN+1, lost N, every other field 0", round) ;
+  ok(order && n == res.delivered + 1, "round %d: the loss report comes after the records, nothing else", round) ;
+  ok(res.contiguous && res.clean, "round %d: no torn record: values 0..%d in order, code, pid and uid right", round, res.delivered - 1) ;
+  ok(sp_read(&info) == 0, "round %d: then nothing", round) ;
+}
+
+ /* A child sends count RTMIN+1 and count RTMIN+3, alternately, values
+    0..count-1 each, pausing now and then; we do not read meanwhile. */
+static void paced_child (int count)
+{
+  int sent[2] = { 0, 0 }, order, n, wstat ;
+  int fromchild[2] ;
+  result res ;
+  pid_t parent = getpid(), pid ;
+  if (pipe(fromchild) < 0) { perror("pipe") ; exit(111) ; }
+  pid = sp_fork() ;
+  if (!pid)
+  {
+    close(fromchild[0]) ;
+    for (int i = 0 ; i < count ; i++)
+    {
+      for (int j = 0 ; j < 2 ; j++)
+      {
+         /* the queue of pending signals is bounded: wait for room */
+        while (sigqueue(parent, j ? SIGRTMIN + 3 : SIGRTMIN + 1, (union sigval){ .sival_int = i }) < 0)
+        {
+          if (errno != EAGAIN) _exit(111) ;
+          sleep_ms(1) ;
+        }
+        sent[j]++ ;
+      }
+      if (!(i % 64)) sleep_ms(1) ;
+    }
+    if (write(fromchild[1], sent, sizeof(sent)) != sizeof(sent)) _exit(111) ;
+    _exit(0) ;
+  }
+  close(fromchild[1]) ;
+  wstat = reap(pid) ;
+  if (read(fromchild[0], sent, sizeof(sent)) != sizeof(sent)) sent[0] = sent[1] = -1 ;
+  close(fromchild[0]) ;
+  ok(WIFEXITED(wstat) && !WEXITSTATUS(wstat) && sent[0] == count && sent[1] == count, "the child sent %d RTMIN+1 and %d RTMIN+3", sent[0], sent[1]) ;
+  n = drain(tab, MAXREC) ;
+  for (int j = 0 ; j < 2 ; j++)
+  {
+    char const *name = j ? "RTMIN+3" : "RTMIN+1" ;
+    tally(n, j ? SIGRTMIN + 3 : SIGRTMIN + 1, pid, &res, &order) ;
+    ok(res.delivered >= 1 && res.delivered < sent[j], "%s: %d delivered of %d, the pipe overflowed", name, res.delivered, sent[j]) ;
+    ok((unsigned int)res.delivered + res.lost == (unsigned int)sent[j], "%s: delivered %d + lost %u == sent %d", name, res.delivered, res.lost, sent[j]) ;
+    ok(res.reports == 1 && res.reports_clean, "%s: one clean loss report", name) ;
+    ok(res.contiguous && res.clean, "%s: no torn record, values 0..%d in order, sender pid", name, res.delivered - 1) ;
+  }
+  ok(order, "loss reports come after every record") ;
+}
+
+int main (void)
+{
+  int const sigs[] = { SIGUSR1, SIGRTMIN + 1, SIGRTMIN + 3, 0 } ;
+  sigset_t set = sigset_of(sigs) ;
+  int count = under_valgrind() ? 1500 : 5000 ;
+  sp_info info ;
+
+  if (sp_init(&set) < 0) { perror("sp_init") ; return 111 ; }
+  {
+    int size = fcntl(sp_fd(), F_GETPIPE_SZ) ;
+    ok(size >= 65536, "sp_init grew the pipe (%d bytes)", size) ;
+  }
+  ok(shrink_pipe() == 4096, "pipe shrunk to 4096 bytes for the test") ;
+
+  blocked_burst(1, count) ;
+   /* the counters start again from 0 after a report */
+  blocked_burst(2, count) ;
+
+  raise(SIGUSR1) ;
+  ok(sp_read(&info) == 1 && info.sig == SIGUSR1 && !info.lost && sp_read(&info) == 0,
+    "after a loss report, signals come back normally, with no further report") ;
+
+  paced_child(under_valgrind() ? 600 : 2000) ;
+
+   /* overflow again, unread: sp_finish then sp_init start afresh */
+  {
+    sigset_t rt, old ;
+    sigemptyset(&rt) ; sigaddset(&rt, SIGRTMIN + 1) ;
+    sigprocmask(SIG_BLOCK, &rt, &old) ;
+    for (int i = 0 ; i < 300 ; i++) sigqueue(getpid(), SIGRTMIN + 1, (union sigval){ .sival_int = i }) ;
+    sigprocmask(SIG_SETMASK, &old, 0) ;
+  }
+  sp_finish() ;
+  if (sp_init(&set) < 0) { perror("sp_init") ; return 111 ; }
+  ok(sp_read(&info) == 0, "after sp_finish and sp_init, no stale record or loss report") ;
+  sp_finish() ;
+  return tap_done() ;
+}

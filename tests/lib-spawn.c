@@ -1,0 +1,328 @@
+/* ISC license. sp_fork and sp_spawn: children get the original signal state, nothing else. */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <dirent.h>
+#include <sys/stat.h>
+
+#include "tap.h"
+#include "lib-common.h"
+
+extern char **environ ;
+
+ /* Signal sets as /proc/<pid>/status shows them: bit sig-1. Signals 32
+    and 33 belong to libc and are left out of every comparison. */
+#define LIBC_BITS ((1ULL << 31) | (1ULL << 32))
+
+ /* valgrind keeps SIGRTMAX for itself and shows it ignored through the
+    API: leave it out when comparing the API's view with the kernel's */
+#define FOREIGN_BITS (LIBC_BITS | (under_valgrind() ? 1ULL << 63 : 0))
+
+#define MAXFD 1024
+
+typedef struct state_s state ;
+struct state_s
+{
+  unsigned long long blk ;
+  unsigned long long ign ;
+  unsigned long long cgt ;
+  int spfd ;          /* sp_fd() in the child */
+  int pipe_open ;     /* the parent's self-pipe fds are open in the child */
+} ;
+
+ /* What the signal API says about us (valgrind fakes /proc for its own process). */
+static void api_state (state *s)
+{
+  sigset_t mask ;
+  s->blk = s->ign = s->cgt = 0 ;
+  sigprocmask(SIG_SETMASK, 0, &mask) ;
+  for (int sig = 1 ; sig < NSIG && sig <= 64 ; sig++)
+  {
+    struct sigaction sa ;
+    if (sig == 32 || sig == 33) continue ;
+    if (sigismember(&mask, sig) == 1) s->blk |= 1ULL << (sig - 1) ;
+    if (sigaction(sig, 0, &sa) < 0) continue ;
+    if (sa.sa_handler == SIG_IGN) s->ign |= 1ULL << (sig - 1) ;
+    else if (sa.sa_handler != SIG_DFL) s->cgt |= 1ULL << (sig - 1) ;
+  }
+}
+
+ /* The helper, run as "lib-spawn report": the kernel's view of its
+    mask and ignored set, and its open fds, on stdout. */
+static int report (void)
+{
+  unsigned long long blk, ign ;
+  char buf[4096] ;
+  size_t len ;
+  DIR *dir ;
+  struct dirent *d ;
+  if (proc_status_hex(0, "SigBlk", &blk) < 0 || proc_status_hex(0, "SigIgn", &ign) < 0) return 111 ;
+  len = snprintf(buf, sizeof(buf), "%llx %llx", blk, ign) ;
+  dir = opendir("/proc/self/fd") ;
+  if (!dir) return 111 ;
+  while ((d = readdir(dir)) && len < sizeof(buf) - 16)
+    if (d->d_name[0] != '.' && atoi(d->d_name) != dirfd(dir))
+      len += snprintf(buf + len, sizeof(buf) - len, " %s", d->d_name) ;
+  closedir(dir) ;
+  buf[len++] = '\n' ;
+  return write(1, buf, len) == (ssize_t)len ? 0 : 111 ;
+}
+
+ /* The fds a child should have after exec: ours without FD_CLOEXEC. */
+static void inheritable_fds (char *fds)
+{
+  for (int fd = 0 ; fd < MAXFD ; fd++)
+  {
+    int fl = fcntl(fd, F_GETFD) ;
+    fds[fd] = fl >= 0 && !(fl & FD_CLOEXEC) ;
+  }
+}
+
+static void fmt_fds (char const *fds, char *s, size_t max)
+{
+  size_t len = 0 ;
+  s[0] = 0 ;
+  for (int fd = 0 ; fd < MAXFD && len + 12 < max ; fd++)
+    if (fds[fd]) len += snprintf(s + len, max - len, " %d", fd) ;
+}
+
+static int to_stdout (void *data)
+{
+  int fd = *(int *)data ;
+  return dup2(fd, 1) < 0 ? -1 : 0 ;
+}
+
+static int failing_setup (void *data)
+{
+  (void)data ;
+  errno = EDOM ;
+  return -1 ;
+}
+
+static int slow_setup (void *data)
+{
+  (void)data ;
+  sleep_ms(1) ;
+  return 0 ;
+}
+
+static int no_children_left (void)
+{
+  return waitpid(-1, 0, WNOHANG) == -1 && errno == ECHILD ;
+}
+
+static void spawn_errors (void)
+{
+  char const *argv[2] = { 0, 0 } ;
+  char tmpl[] = "/tmp/lib-spawn.XXXXXX" ;
+  int fd ;
+  pid_t pid ;
+
+  argv[0] = "/nonexistent/program" ;
+  errno = 0 ;
+  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0, 0) ;
+  ok(pid == -1 && errno == ENOENT, "sp_spawn(/nonexistent/program): -1 ENOENT (errno %d)", errno) ;
+  argv[0] = "sp-no-such-program-anywhere" ;
+  errno = 0 ;
+  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0, 0) ;
+  ok(pid == -1 && errno == ENOENT, "sp_spawn of a name not in PATH: -1 ENOENT (errno %d)", errno) ;
+
+  fd = mkstemp(tmpl) ;
+  if (fd < 0 || write(fd, "#!/bin/sh\nexit 0\n", 17) != 17 || fchmod(fd, 0644) < 0) ok(0, "mkstemp: %s", strerror(errno)) ;
+  else
+  {
+    close(fd) ;
+    argv[0] = tmpl ;
+    errno = 0 ;
+    pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0, 0) ;
+    ok(pid == -1 && errno == EACCES, "sp_spawn of a file without x permission: -1 EACCES (errno %d)", errno) ;
+    unlink(tmpl) ;
+  }
+  argv[0] = "/tmp" ;
+  errno = 0 ;
+  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0, 0) ;
+  ok(pid == -1 && errno == EACCES, "sp_spawn of a directory: -1 EACCES (errno %d)", errno) ;
+
+  argv[0] = "true" ;
+  errno = 0 ;
+  pid = sp_spawn(argv[0], argv, (char const *const *)environ, &failing_setup, 0) ;
+  ok(pid == -1 && errno == EDOM, "a setup that fails with EDOM: sp_spawn -1 EDOM (errno %d)", errno) ;
+  ok(no_children_left(), "the failed children were reaped") ;
+
+  pid = sp_spawn("true", argv, (char const *const *)environ, 0, 0) ;
+  {
+    int wstat = pid > 0 ? reap(pid) : -1 ;
+    ok(pid > 0 && WIFEXITED(wstat) && !WEXITSTATUS(wstat), "sp_spawn(true) with a PATH search: a pid, exit 0") ;
+  }
+}
+
+ /*
+    The race: a signal sent to a child between fork and exec must not
+    run our handler there, nor write into our pipe. A sender kills the
+    whole process group with RTMIN+2 (queued: one per kill, never
+    merged) while we spawn children as fast as we can. Each kill gives
+    us exactly one record; the children and the sender ignore RTMIN+2
+    (the original disposition). A child running our handler would write
+    an extra record into the shared pipe.
+ */
+static void hammer (int nchildren)
+{
+  int stop[2], result[2] ;
+  int sent = -1, n = 0, extra = 0, rt = 0, bad = 0, spawned = 0 ;
+  pid_t sender, parent = getpid() ;
+  char const *argv[2] = { "true", 0 } ;
+  sp_info info ;
+  if (pipe(stop) < 0 || pipe(result) < 0) { perror("pipe") ; exit(111) ; }
+  sender = sp_fork() ;
+  if (!sender)
+  {
+    char c ;
+    int count = 0 ;
+    close(stop[1]) ; close(result[0]) ;
+    fcntl(stop[0], F_SETFL, O_NONBLOCK) ;
+    while (read(stop[0], &c, 1) < 0 && errno == EAGAIN)
+    {
+      if (!kill(-getpgrp(), SIGRTMIN + 2)) count++ ;
+      sleep_ms(0) ;
+      { struct timespec ts = { 0, 200000 } ; nanosleep(&ts, 0) ; }
+    }
+    _exit(write(result[1], &count, sizeof(count)) != sizeof(count)) ;
+  }
+  close(stop[0]) ; close(result[1]) ;
+  for (int i = 0 ; i < nchildren ; i++)
+  {
+    pid_t pid = sp_spawn("true", argv, (char const *const *)environ, i & 1 ? &slow_setup : 0, 0) ;
+    if (pid > 0) { spawned++ ; reap(pid) ; }
+     /* keep the pipe from filling up */
+    while (sp_read(&info) == 1)
+    {
+      n++ ;
+      if (info.lost) bad++ ;
+      else if (info.sig == SIGRTMIN + 2) { rt++ ; if (info.pid != sender) extra++ ; }
+    }
+  }
+  close(stop[1]) ;
+  if (read(result[0], &sent, sizeof(sent)) != sizeof(sent)) sent = -1 ;
+  close(result[0]) ;
+  reap(sender) ;  /* every signal it sent is delivered to us by now */
+  while (sp_read(&info) == 1)
+  {
+    n++ ;
+    if (info.lost) bad++ ;
+    else if (info.sig == SIGRTMIN + 2) { rt++ ; if (info.pid != sender) extra++ ; }
+  }
+  ok(spawned == nchildren, "hammer: spawned %d children", spawned) ;
+  ok(sent > 0, "hammer: the sender killed the process group %d times", sent) ;
+  ok(rt == sent && !extra && !bad, "hammer: exactly one RTMIN+2 record per kill, all from the sender (%d records for %d kills, %d from others, %d loss reports)", rt, sent, extra, bad) ;
+  (void)parent ;
+}
+
+int main (int argc, char const *const *argv)
+{
+  int const trapped[] = { SIGUSR1, SIGUSR2, SIGTERM, SIGHUP, SIGINT, SIGCHLD, SIGRTMIN + 2, SIGRTMIN + 5, 0 } ;
+  sigset_t set = sigset_of(trapped), blocked ;
+  state orig, now ;
+
+  if (argc > 1 && !strcmp(argv[1], "report")) return report() ;
+
+   /* our own process group: the hammer kills it as a whole */
+  if (setpgid(0, 0) < 0) { perror("setpgid") ; return 111 ; }
+
+   /* original state: USR1 and PIPE and RTMIN+2 ignored, TERM HUP and
+      RTMIN+5 blocked, QUIT blocked and not trapped */
+  signal(SIGUSR1, SIG_IGN) ;
+  signal(SIGPIPE, SIG_IGN) ;
+  signal(SIGRTMIN + 2, SIG_IGN) ;
+  sigemptyset(&blocked) ;
+  sigaddset(&blocked, SIGTERM) ; sigaddset(&blocked, SIGHUP) ; sigaddset(&blocked, SIGRTMIN + 5) ; sigaddset(&blocked, SIGQUIT) ;
+  sigprocmask(SIG_SETMASK, &blocked, 0) ;
+  api_state(&orig) ;
+
+  if (sp_init(&set) < 0) { perror("sp_init") ; return 111 ; }
+  api_state(&now) ;
+  ok(now.blk != orig.blk && now.cgt != orig.cgt, "sp_init changed the mask and the dispositions (the test means something)") ;
+
+   /* sp_fork: the child looks at itself through the API */
+  {
+    int p[2] ;
+    state child = { 0 } ;
+    pid_t pid ;
+    int wfd = -1 ;
+    for (int fd = 0 ; fd < 64 ; fd++)
+    {
+      struct stat a, b ;
+      if (fd != sp_fd() && !fstat(fd, &a) && !fstat(sp_fd(), &b) && a.st_ino == b.st_ino && a.st_dev == b.st_dev) wfd = fd ;
+    }
+    if (pipe(p) < 0) { perror("pipe") ; return 111 ; }
+    pid = sp_fork() ;
+    if (!pid)
+    {
+      close(p[0]) ;
+      api_state(&child) ;
+      child.spfd = sp_fd() ;
+      child.pipe_open = fcntl(sp_fd() >= 0 ? sp_fd() : 1000, F_GETFD) >= 0 || (wfd >= 0 && fcntl(wfd, F_GETFD) >= 0) ;
+      _exit(write(p[1], &child, sizeof(child)) != sizeof(child)) ;
+    }
+    close(p[1]) ;
+    {
+      int fdnow = sp_fd() ;
+      child.spfd = 0 ;
+      ok(pid > 0 && read(p[0], &child, sizeof(child)) == sizeof(child), "sp_fork: the child reported") ;
+      close(p[0]) ;
+      reap(pid) ;
+      ok(child.blk == orig.blk, "sp_fork: the child's mask is the original one (%llx, want %llx)", child.blk, orig.blk) ;
+      ok(child.ign == orig.ign, "sp_fork: the child's ignored set is the original one (%llx, want %llx)", child.ign, orig.ign) ;
+      ok(child.cgt == orig.cgt, "sp_fork: the child has the original handlers, not ours (%llx, want %llx)", child.cgt, orig.cgt) ;
+      ok(child.spfd == -1 && !child.pipe_open && wfd >= 0, "sp_fork: the child has no self-pipe (fds %d %d closed)", fdnow, wfd) ;
+      api_state(&child) ;
+      ok(child.blk == now.blk && child.cgt == now.cgt, "sp_fork: the parent's state did not change") ;
+    }
+  }
+
+   /* sp_spawn: the exec'd child looks at itself through /proc */
+  {
+    int p[2] ;
+    char buf[4096] ;
+    char const *cargv[3] = { argv[0], "report", 0 } ;
+    char fds[MAXFD], childfds[MAXFD] = { 0 } ;
+    char fdlist[256], childfdlist[256] ;
+    int toobig = 0 ;
+    unsigned long long blk = 0, ign = 0 ;
+    ssize_t len = 0, r ;
+    pid_t pid ;
+    int wstat ;
+    if (pipe2(p, O_CLOEXEC) < 0) { perror("pipe2") ; return 111 ; }
+    inheritable_fds(fds) ;
+    fds[1] = 1 ;
+    pid = sp_spawn(argv[0], cargv, (char const *const *)environ, &to_stdout, p + 1) ;
+    close(p[1]) ;
+    while ((r = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0) len += r ;
+    close(p[0]) ;
+    buf[len] = 0 ;
+    wstat = pid > 0 ? reap(pid) : -1 ;
+    ok(pid > 0 && WIFEXITED(wstat) && !WEXITSTATUS(wstat) && len > 0, "sp_spawn: the helper ran and reported: %.*s", (int)(len ? len - 1 : 0), buf) ;
+    {
+      char *s = buf, *end ;
+      blk = strtoull(s, &end, 16) ; s = end ;
+      ign = strtoull(s, &end, 16) ; s = end ;
+      for (;;)
+      {
+        long fd = strtol(s, &end, 10) ;
+        if (end == s) break ;
+        if (fd >= 0 && fd < MAXFD) childfds[fd] = 1 ; else toobig = 1 ;
+        s = end ;
+      }
+    }
+    ok((blk & ~FOREIGN_BITS) == (orig.blk & ~FOREIGN_BITS), "sp_spawn: SigBlk in the child is the original mask (%llx, want %llx)", blk, orig.blk) ;
+    ok((ign & ~FOREIGN_BITS) == (orig.ign & ~FOREIGN_BITS), "sp_spawn: SigIgn in the child is the original ignored set (%llx, want %llx)", ign, orig.ign) ;
+    fmt_fds(fds, fdlist, sizeof(fdlist)) ;
+    fmt_fds(childfds, childfdlist, sizeof(childfdlist)) ;
+    ok(!toobig && !memcmp(fds, childfds, MAXFD), "sp_spawn: the child has no extra fds (has%s, want%s)", childfdlist, fdlist) ;
+  }
+
+  spawn_errors() ;
+  hammer(under_valgrind() ? 40 : 300) ;
+
+  sp_finish() ;
+  return tap_done() ;
+}

@@ -1,0 +1,3 @@
+#!/bin/sh
+# ISC license. sp_wait and sp_wait_deadline.
+exec $SP_WRAP "$SP_TESTS/lib-wait"
