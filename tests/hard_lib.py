@@ -174,18 +174,27 @@ class Counted:
 
 
 FORWARD_RE = re.compile(r"^selfpipe-run: info: (SIG[A-Z0-9+-]+) from .* -> (SIG[A-Z0-9+-]+) to (pid|group) ")
-REPEAT_RE = re.compile(r"(SIG[A-Z0-9+-]+).*repeated (\d+) times")
+REPEAT_RE = re.compile(r"^selfpipe-run: info: last line repeated (\d+) times$")
+
+
+def expand(lines):
+    """The log lines with each "last line repeated N times" (-v 1 folds a
+    burst of the same line) replaced by N more copies of the line before."""
+    out = []
+    for l in lines:
+        m = REPEAT_RE.match(l)
+        if m and out:
+            out.extend([out[-1]] * int(m.group(1)))
+        else:
+            out.append(l)
+    return out
 
 
 def forwards_logged(lines):
     """{signal name: number of forwards the log lines account for}"""
     n = {}
-    for l in lines:
+    for l in expand(lines):
         m = FORWARD_RE.match(l)
         if m:
             n[m.group(2)] = n.get(m.group(2), 0) + 1
-            continue
-        m = REPEAT_RE.search(l)
-        if m:
-            n[m.group(1)] = n.get(m.group(1), 0) + int(m.group(2))
     return n
