@@ -21,7 +21,7 @@ need_runner(tap)
 
 PACED = int(os.environ.get("SP_HARD_PACED", "100000"))
 BATCH = 100
-RT = [signal.SIGRTMIN + i for i in range(1, 5)]
+RT = [RTMIN + i for i in range(1, 5)]
 
 # 1. paced flood
 r = Counted([signal.SIGUSR1, signal.SIGUSR2] + RT)
@@ -114,7 +114,7 @@ def unpaced(opts, sigs, what):
     r.cleanup()
 
 
-RT2, RT3 = signal.SIGRTMIN + 2, signal.SIGRTMIN + 3
+RT2, RT3 = RTMIN + 2, RTMIN + 3
 unpaced(["-v0"], [RT2], "-v 0, one signal")
 unpaced([], [RT2], "-v 1, one signal")
 unpaced([], [RT2, RT3], "-v 1, two signals")
