@@ -2,13 +2,15 @@
 # the test suite against it (SP_CHECK_QUICK=1), then the line coverage of
 # every file in src/ and the total. The counts come from gcov's annotated
 # output (gcov -t): a line marked "#####" was never run, a line with a
-# count was.
+# count was. No shared library: its objects would overwrite the static
+# ones' gcov notes (same names), so the tests that need libselfpipe.so
+# (python bindings) fail in this build and do not count.
 
 COV_DIR := build-cov
 
 coverage:
 	rm -rf $(COV_DIR)
-	$(MAKE) B=$(COV_DIR) CFLAGS='-O0 -g --coverage' LDFLAGS='--coverage' all tests
+	$(MAKE) B=$(COV_DIR) CFLAGS='-O0 -g --coverage' LDFLAGS='--coverage' DO_SHARED=false all tests
 	-SP_CHECK_QUICK=1 SP_CHECK_BUILD=$(COV_DIR) sh tests/check > $(COV_DIR)/check.log 2>&1 ; tail -n 1 $(COV_DIR)/check.log
 	@for f in $(LIB_SOURCES) $(sort $(wildcard src/selfpipe/*.c)) ; do \
 	  d=$(COV_DIR)/obj/$$(dirname $${f#src/}) ; \

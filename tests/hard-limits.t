@@ -20,8 +20,6 @@ if subprocess.call(["sh", "-c", "command -v setpriv"], stdout=subprocess.DEVNULL
     tap.ok(False, "setpriv is installed (Debian package util-linux)")
     tap.done()
 
-AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
-
 
 def run(*limits):
     """(exit code, stderr lines) of `selfpipe-run -v0 true` (errors only)

@@ -56,7 +56,7 @@ d = tempfile.mkdtemp(prefix="sp-hard-")
 logpath = os.path.join(d, "log")
 t0 = time.monotonic()
 with open(logpath, "wb") as log:
-    p = subprocess.Popen(["unshare", "-pf", "--mount-proc", RUNNER, sys.executable, "-c", STORM],
+    p = subprocess.Popen(["unshare", "-pf", "--mount-proc", RUNNER, CHILD_PY, "-c", STORM],
                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=log)
 out = b""
 end = time.monotonic() + 60

@@ -15,6 +15,10 @@ RUNNER = os.environ.get("SELFPIPE_RUN", "")
 RTMIN = int(os.environ.get("SP_SIGRTMIN", signal.SIGRTMIN))
 RTMAX = signal.SIGRTMAX
 
+# The children's python: Debian's, which nobody can run too (the one
+# running the tests may live in root's home).
+CHILD_PY = "/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK) else sys.executable
+
 # A child that counts signals: it blocks the signals given as numbers on
 # its command line (PIPE gets SIG_DFL first: python ignores it, and an
 # ignored signal would not count), writes "R", then takes them one at a
@@ -34,6 +38,11 @@ while True:
         os._exit(code)
     os.write(1, bytes([s]))
 """
+
+
+# root's pending signals are shared by every root process on the machine
+# (RLIMIT_SIGPENDING is per user): floods run as nobody.
+AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
 
 
 class Tap:
@@ -105,7 +114,7 @@ class Counted:
         own = stderr is None
         err = open(self.logpath, "wb") if own else stderr
         self.p = subprocess.Popen(list(wrap) + [RUNNER] + list(opts) +
-                                  [sys.executable, "-c", COUNTER, str(code)] + [str(s) for s in sigs],
+                                  [CHILD_PY, "-c", COUNTER, str(code)] + [str(s) for s in sigs],
                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=err)
         if own:
             err.close()
