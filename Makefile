@@ -30,6 +30,12 @@ else
 SP_LDFLAGS := $(LDFLAGS_SHARED_PATH) $(LDFLAGS_STATIC_PATH) $(SAN_FLAGS) $(LDFLAGS)
 endif
 LIBS := -lskarnet
+# Programs: libskarnet.a when configure found it (see --disable-static-skalibs)
+ifeq ($(DO_STATIC_SKALIBS),true)
+PROG_LIBS := -Wl,-Bstatic -lskarnet -Wl,-Bdynamic
+else
+PROG_LIBS := $(LIBS)
+endif
 
 version_major := $(word 1,$(subst ., ,$(version)))
 version_minor := $(word 2,$(subst ., ,$(version)))
@@ -83,7 +89,7 @@ $(SHARED_LIB): $(LIB_LOBJS)
 bin_objs = $(patsubst src/%.c,$(B)/obj/%.o,$($(1)_SOURCES))
 .SECONDEXPANSION:
 $(BINS): $(B)/%: $$(call bin_objs,$$*) $(STATIC_LIB)
-	$(CC) $(SP_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) $(SP_LDFLAGS) -o $@ $^ $(PROG_LIBS)
 
 $(B)/selfpipe.pc: package/info config.mak
 	@mkdir -p $(@D)

@@ -3,7 +3,7 @@
 LIB_SOURCES := $(sort $(wildcard src/libselfpipe/*.c))
 LIB_HEADERS := src/include/selfpipe/selfpipe.h
 
-BIN_TARGETS := $(if $(wildcard src/selfpipe/selfpipe-run.c),selfpipe-run)
+BIN_TARGETS := selfpipe-run
 selfpipe-run_SOURCES = $(sort $(wildcard src/selfpipe/*.c))
 
 MAN1 := $(wildcard doc/man/*.1)

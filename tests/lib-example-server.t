@@ -3,7 +3,7 @@
 # signals from this process: SIGTERM finishes the connected clients,
 # SIGQUIT exits at once, SIGALRM logs a status line.
 
-import os, shlex, signal, socket, subprocess, sys, tempfile, time
+import html, os, re, shlex, signal, socket, subprocess, sys, tempfile, time
 
 build = os.environ.get("SP_BUILD") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build")
 server = os.path.join(build, "examples", "server")
@@ -38,7 +38,16 @@ class Server:
         self.p = subprocess.Popen(wrap + [server, self.path], stdin=subprocess.DEVNULL,
                                   stdout=subprocess.DEVNULL, stderr=self.logf)
     def up(self):
-        return wait_until(lambda: os.path.exists(self.path) or self.p.poll() is not None) and self.p.poll() is None
+        # listening: a connection is accepted (the socket file exists a little before)
+        def try_connect():
+            if self.p.poll() is not None:
+                return True
+            try:
+                connect(self.path).close()
+                return True
+            except OSError:
+                return False
+        return wait_until(try_connect) and self.p.poll() is None
     def text(self):
         with open(self.log, "rb") as f:
             return f.read().decode(errors="replace")
@@ -79,6 +88,14 @@ def at_eof(s):
         return s.recv(1) == b""
     except OSError:
         return True
+
+# the listing in doc/libselfpipe.html is the program that is tested here
+src = os.environ.get("SP_SRC") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+with open(os.path.join(src, "doc", "examples", "server.c")) as f:
+    code = f.read()
+with open(os.path.join(src, "doc", "libselfpipe.html")) as f:
+    m = re.search(r'<pre class="example">\n(.*?)</pre>', f.read(), re.S)
+ok(m is not None and html.unescape(m.group(1)) == code, "doc/libselfpipe.html shows doc/examples/server.c as it is")
 
 if not os.access(server, os.X_OK):
     ok(False, "%s is built (make)" % server)
@@ -143,8 +160,11 @@ with tempfile.TemporaryDirectory() as tmp:
     srv = Server(tmp)
     try:
         ok(srv.up(), "third server up")
-        srv.kill(signal.SIGALRM)
-        ok(srv.logged("status: 0 client(s), 0 line(s) served, accepting"), "SIGALRM: status with no client")
+        # up() connected once: ask until the server has seen that client go
+        def status_zero():
+            srv.kill(signal.SIGALRM)
+            return wait_until(lambda: "status: 0 client(s), 0 line(s) served, accepting" in srv.text(), 0.3)
+        ok(wait_until(status_zero), "SIGALRM: status with no client")
         srv.kill(signal.SIGTERM)
         ok(srv.exited() == 0, "SIGTERM with no client: exits 0")
     finally:

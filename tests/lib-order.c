@@ -100,6 +100,36 @@ int main (void)
     ok(n == 1 && info.sig == SIGCHLD && info.code == CLD_KILLED && info.pid == pid && info.status == SIGKILL,
       "SIGCHLD: code CLD_KILLED, status SIGKILL") ;
   }
+  {
+    pid_t pid = sp_fork() ;
+    if (!pid) { raise(SIGSTOP) ; _exit(0) ; }
+    n = sp_wait(&info, 10000) ;
+    ok(n == 1 && info.sig == SIGCHLD && info.code == CLD_STOPPED && info.pid == pid && info.status == SIGSTOP,
+      "SIGCHLD: code CLD_STOPPED, status SIGSTOP") ;
+    kill(pid, SIGCONT) ;
+    n = sp_wait(&info, 10000) ;
+    ok(n == 1 && info.sig == SIGCHLD && info.code == CLD_CONTINUED && info.pid == pid && info.status == SIGCONT,
+      "SIGCHLD: code CLD_CONTINUED, status SIGCONT") ;
+    reap(pid) ;
+    /* its exit may have been merged with CLD_CONTINUED by the kernel */
+    while (sp_wait(&info, 100) == 1) ;
+  }
+
+   /* a POSIX timer: SI_TIMER, its value, no sender */
+  {
+    timer_t t ;
+    struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL, .sigev_signo = SIGRTMIN + 1, .sigev_value = { .sival_int = 77 } } ;
+    struct itimerspec in = { .it_value = { 0, 20000000 } } ;
+    if (timer_create(CLOCK_MONOTONIC, &ev, &t) < 0) ok(0, "timer_create") ;
+    else
+    {
+      timer_settime(t, 0, &in, 0) ;
+      n = sp_wait(&info, 10000) ;
+      ok(n == 1 && info.sig == SIGRTMIN + 1 && info.code == SI_TIMER && info.value.sival_int == 77 && !info.pid && !info.uid,
+        "a timer: code SI_TIMER, value 77, pid 0 (code %d value %d pid %d)", info.code, info.value.sival_int, (int)info.pid) ;
+      timer_delete(t) ;
+    }
+  }
   ok(sp_read(&info) == 0, "nothing left") ;
 
   sp_finish() ;

@@ -197,6 +197,16 @@ int main (void)
     ok(sp_trap(&kset) == -1 && errno == EINVAL && is_trapped(SIGUSR2), "sp_trap with SIGKILL: -1 EINVAL, nothing changed") ;
   }
   {
+     /* a libc-reserved signal in the set: refused by sigaction, the rest is done */
+    sigset_t b = set ;
+    sigaddset(&b, SIGINT) ;
+    ((unsigned long *)&b)[0] |= 1UL << (32 - 1) ;
+    errno = 0 ;
+    ok(sp_trap(&b) == -1 && errno == EINVAL && is_trapped(SIGINT) && !is_blocked(SIGINT),
+      "sp_trap with signal 32: -1 EINVAL, the other changes made (INT trapped)") ;
+    ok(sp_trap(&set) == 0 && is_handler(SIGINT, SIG_DFL), "sp_trap: INT out again") ;
+  }
+  {
     sigset_t none ;
     sigemptyset(&none) ;
     ok(sp_trap(&none) == 0 && is_handler(SIGUSR1, SIG_IGN) && is_handler(SIGHUP, &on_hup) && sp_fd() == fd && sp_read(&info) == 0,
@@ -227,10 +237,19 @@ int main (void)
   sp_finish() ;
   ok(is_handler(SIGUSR1, SIG_IGN) && same_mask(&origmask), "a second sp_finish does nothing") ;
 
-  fd = sp_init(&set) ;
-  ok(fd >= 0 && is_trapped(SIGUSR1), "sp_init works again after sp_finish") ;
-  raise(SIGUSR2) ;
-  ok(one_record(SIGUSR2), "and records come") ;
+   /* pending before sp_init, blocked: delivered as a record by sp_init */
+  {
+    sigset_t usr2 ;
+    sigemptyset(&usr2) ; sigaddset(&usr2, SIGUSR2) ;
+    sigprocmask(SIG_BLOCK, &usr2, 0) ;
+    raise(SIGUSR2) ;
+    fd = sp_init(&set) ;
+    ok(fd >= 0 && is_trapped(SIGUSR1), "sp_init works again after sp_finish") ;
+    ok(one_record(SIGUSR2), "a SIGUSR2 pending (blocked) before sp_init comes as a record") ;
+    sigprocmask(SIG_UNBLOCK, &usr2, 0) ;
+    origmask = blocked ;
+    sigaddset(&origmask, SIGUSR2) ;   /* the mask sp_init saw this time */
+  }
   sp_finish() ;
   ok(is_handler(SIGUSR1, SIG_IGN) && is_handler(SIGHUP, &on_hup) && same_mask(&origmask) && count_fds() == fds,
     "the second sp_finish restores everything again") ;

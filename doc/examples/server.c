@@ -110,13 +110,13 @@ static void handle_signals (void)
 
 static void new_client (void)
 {
-  int fd = ipc_accept(listener, 0, 0, 0) ;
+  /* a blocking client socket: we read it only when iopause says so */
+  int fd = ipc_accept_coe(listener, 0, 0, 0) ;
   if (fd < 0)
   {
     if (errno != EAGAIN && errno != ECONNABORTED) strerr_warnwu1sys("accept") ;
     return ;
   }
-  coe(fd) ;
   clients[nclients].fd = fd ;
   clients[nclients++].len = 0 ;
 }
@@ -133,7 +133,8 @@ static int serve (client *c)
     size_t n = nl - c->buf + 1 ;
     char out[LINEMAX + 3] = "ok " ;
     memcpy(out + 3, c->buf, n) ;
-    /* a real server would buffer its output; a short write drops the client */
+    /* a client that does not read would block us here: a real server
+       would buffer its output. A failed write drops the client. */
     if (allwrite(c->fd, out, n + 3) < n + 3) return 0 ;
     served++ ;
     memmove(c->buf, nl + 1, c->len - n) ;

@@ -1,12 +1,17 @@
 /* ISC license. */
 
+#include <sched.h>
 #include <unistd.h>
 
 #include "sp-internal.h"
 
- /* Block first, so no handler writes into a pipe being closed; the
-    original mask comes back last, once the original dispositions are
-    in place. */
+ /*
+    Block first, so no handler starts in this thread. Handlers in other
+    threads may be running: hide the write end from them, and wait for
+    those already past that point, before the descriptors are closed and
+    their numbers can be reused. The original mask comes back last, once
+    the original dispositions are in place.
+ */
 
 void sp_finish (void)
 {
@@ -16,6 +21,11 @@ void sp_finish (void)
   sigprocmask(SIG_BLOCK, &blockall, 0) ;
   for (int sig = 1 ; sig < NSIG ; sig++)
     if (sigismember(&sp_state.trapped, sig) == 1) sp_untrap_one(sig) ;
+  atomic_store(&sp_wfd, -1) ;
+  /* in a child of a plain fork(), the count is a copy of the parent's,
+     and this is the only thread */
+  if (getpid() != sp_state.owner) atomic_store(&sp_inflight, 0) ;
+  while (atomic_load(&sp_inflight)) sched_yield() ;
   close(sp_state.p[1]) ;
   close(sp_state.p[0]) ;
   sp_state.p[0] = sp_state.p[1] = -1 ;

@@ -26,6 +26,8 @@ pid_t sp_fork (void)
       for (int sig = 1 ; sig < NSIG ; sig++)
         if (sigismember(&sp_state.trapped, sig) == 1)
           sigaction(sig, &sp_state.orig[sig], 0) ;
+      atomic_store(&sp_wfd, -1) ;
+      atomic_store(&sp_inflight, 0) ;  /* other threads' handlers stayed in the parent */
       close(sp_state.p[1]) ;
       close(sp_state.p[0]) ;
       sp_state.p[0] = sp_state.p[1] = -1 ;

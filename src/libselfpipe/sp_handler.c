@@ -11,11 +11,46 @@
     is atomic, so records from concurrent threads never interleave.
  */
 
+/*
+   A process that forked without sp_fork (fork(), Python's os.fork...)
+   still has our handler in the child until it execs, and shares our
+   pipe. A delivery there belongs to the child: give it what the
+   original disposition would have done, and write nothing.
+   Asking getpid() every time would cost a system call per delivery;
+   sp_forking (see sp_atfork.c) is nonzero from the start of any fork()
+   in the parent and forever in the child, so only then do we ask.
+*/
+
+static void act_as_original (int sig, siginfo_t *si, void *ctx)
+{
+  struct sigaction const *o = &sp_state.orig[sig] ;
+  if (o->sa_flags & SA_SIGINFO) (*o->sa_sigaction)(sig, si, ctx) ;
+  else if (o->sa_handler == SIG_DFL)
+  {
+    /* stays pending while the handler runs, then takes the default action */
+    sigaction(sig, o, 0) ;
+    raise(sig) ;
+  }
+  else if (o->sa_handler != SIG_IGN) (*o->sa_handler)(sig) ;
+}
+
 void sp_handler (int sig, siginfo_t *si, void *ctx)
 {
   int e = errno ;
+  int fd ;
   sp_info r = SP_INFO_ZERO ;
-  (void)ctx ;
+  /* sp_finish waits for in-flight handlers before closing the pipe; a
+     handler that starts after it has begun finds -1 and acts as if the
+     original disposition were already back */
+  atomic_fetch_add(&sp_inflight, 1) ;
+  fd = atomic_load(&sp_wfd) ;
+  if (fd < 0 || (atomic_load_explicit(&sp_forking, memory_order_relaxed) && getpid() != sp_state.owner))
+  {
+    act_as_original(sig, si, ctx) ;
+    atomic_fetch_sub(&sp_inflight, 1) ;
+    errno = e ;
+    return ;
+  }
   r.sig = sig ;
   r.code = si->si_code ;
   /* si_pid and si_uid share a union with other fields: only trust them
@@ -43,10 +78,11 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
       }
       break ;
   }
-  if (write(sp_state.p[1], &r, sizeof(r)) != (ssize_t)sizeof(r))
+  if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
   {
     atomic_fetch_add_explicit(&sp_lost[sig], 1, memory_order_relaxed) ;
     atomic_store_explicit(&sp_lost_any, 1, memory_order_release) ;
   }
+  atomic_fetch_sub(&sp_inflight, 1) ;
   errno = e ;
 }

@@ -23,7 +23,10 @@ int sp_init (sigset_t const *set)
   sigset_t blockall ;
   if (sp_state.p[0] >= 0) return (errno = EBUSY, -1) ;
   if (!valid_set(set)) return (errno = EINVAL, -1) ;
+  if (sp_atfork_register() < 0) return -1 ;
   if (pipe2(sp_state.p, O_NONBLOCK | O_CLOEXEC) < 0) return -1 ;
+  sp_state.owner = getpid() ;
+  atomic_store(&sp_wfd, sp_state.p[1]) ;
 #ifdef F_SETPIPE_SZ
   for (int size = SP_PIPE_WANTED ; size >= 65536 ; size >>= 1)
     if (fcntl(sp_state.p[1], F_SETPIPE_SZ, size) >= 0) break ;
@@ -52,6 +55,7 @@ int sp_init (sigset_t const *set)
     while (--sig > 0)
       if (sigismember(&sp_state.trapped, sig) == 1) sp_untrap_one(sig) ;
     sigprocmask(SIG_SETMASK, &sp_state.origmask, 0) ;
+    atomic_store(&sp_wfd, -1) ;
     close(sp_state.p[1]) ;
     close(sp_state.p[0]) ;
     sp_state.p[0] = sp_state.p[1] = -1 ;

@@ -13,9 +13,6 @@
 
 #include "sprun.h"
 
-#define USAGE "selfpipe-run [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog..."
-#define dieusage() strerr_dieusage(100, USAGE)
-
 char const *PROG = SPRUN_NAME ;
 
  /* Every catchable signal but the synchronous faults, which keep their
@@ -63,6 +60,21 @@ static void untrappable (sigset_t *set)
     else sigaction(sig, &sa, 0) ;
   }
   sigprocmask(SIG_SETMASK, &old, 0) ;
+}
+
+ /* Whether TSTP, TTIN and TTOU would stop the runner as they came:
+    not if they were ignored or blocked. */
+
+static void jobstops (void)
+{
+  static int const sigs[3] = { SIGTSTP, SIGTTIN, SIGTTOU } ;
+  sigset_t mask ;
+  sigprocmask(SIG_BLOCK, 0, &mask) ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+  {
+    struct sigaction sa ;
+    sprun.jobstop[sigs[i]] = sigaction(sigs[i], 0, &sa) == 0 && sa.sa_handler == SIG_DFL && sigismember(&mask, sigs[i]) != 1 ;
+  }
 }
 
 static int spawn_exitcode (int e)
@@ -119,6 +131,7 @@ int main (int argc, char const *const *argv)
   static sprun_config cfg ;
   char err[512] ;
   sigset_t set ;
+  /* sprun_parse gives the synopsis itself when prog is missing */
   int i = sprun_parse(&cfg, argc, argv, err, sizeof(err)) ;
   if (i < 0) strerr_dieusage(100, err) ;
   sprun.cfg = &cfg ;
@@ -128,6 +141,7 @@ int main (int argc, char const *const *argv)
 
   if (cfg.subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     strerr_diefu1sys(111, "become a child subreaper") ;
+  jobstops() ;
   trapset(&set) ;
   if (sp_init(&set) < 0)
   {
@@ -135,7 +149,6 @@ int main (int argc, char const *const *argv)
     untrappable(&set) ;
     if (sp_init(&set) < 0) strerr_diefu1sys(111, "trap signals") ;
   }
-  sprun.trapped = set ;
 
   sprun.child = sprun_spawn(argv + i) ;
   if (sprun.child < 0)
@@ -150,8 +163,16 @@ int main (int argc, char const *const *argv)
     tain deadline ;
     int r ;
     unsigned int n = sprun_log_pending() ? 2 : 1 ;
-    r = iopause_g(x, n, sprun_deadline(&deadline) ? &deadline : 0) ;
-    if (r < 0) strerr_diefu1sys(111, "iopause") ;
+    /* plain iopause, not iopause_g: it returns EINTR when our handler
+       ran, and the record is then read at once instead of after
+       another poll */
+    r = iopause(x, n, sprun_deadline(&deadline) ? &deadline : 0, &STAMP) ;
+    tain_now_g() ;
+    if (r < 0)
+    {
+      if (errno != EINTR) strerr_diefu1sys(111, "iopause") ;
+      x[1].revents = 0 ;
+    }
     for (;;)
     {
       sp_info info ;

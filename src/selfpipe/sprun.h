@@ -16,6 +16,7 @@
 #endif
 
 #define SPRUN_NAME "selfpipe-run"
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog..."
 
  /* What the options say. Fixed-size storage, indexed by signal number:
     parsing never allocates. Strings point into argv. */
@@ -74,7 +75,7 @@ struct sprun_state_s
 {
   sprun_config const *cfg ;
   pid_t self ;
-  sigset_t trapped ;   /* what sp_init trapped */
+  unsigned char jobstop[NSIG] ;  /* TSTP TTIN TTOU: 1 if their default action was in force at startup */
   pid_t child ;        /* 0 once reaped */
   int wstat ;          /* the child's wait status, once reaped */
   unsigned char done ; /* the child has been reaped */

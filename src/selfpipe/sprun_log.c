@@ -57,7 +57,7 @@ static void enqueue (char const *line, size_t len)
 
 static void enqueue_stamped (char const *body, size_t len)
 {
-  char line[TIMESTAMP + 1 + LINE_MAX_] ;
+  char line[TIMESTAMP + 1 + LINE_MAX_ + 32 + ULONG_FMT] ;
   size_t n = 0 ;
   if (stamped)
   {
@@ -73,8 +73,10 @@ static void enqueue_stamped (char const *body, size_t len)
 }
 
  /* At -v 1, the same info line again and again (a burst from one
-    sender) is counted instead of queued: one line says how many more
-    times it came, at the end of the burst or before another line. */
+    sender) is counted instead of queued: at the end of the burst, or
+    before another line, the same line comes once more, ending with
+    " (repeated N times)", N being how many times it came after the
+    first one. */
 
 static char last[LINE_MAX_] ;
 static size_t lastlen = 0 ;
@@ -82,15 +84,18 @@ static unsigned long repeats = 0 ;
 
 void sprun_log_endburst (void)
 {
-  lastlen = 0 ;
   if (repeats)
   {
-    char fmt[ULONG_FMT] ;
-    fmt[ulong_fmt(fmt, repeats)] = 0 ;
+    char line[LINE_MAX_ + 32 + ULONG_FMT] ;
+    size_t len = lastlen - 1 ;
+    memcpy(line, last, len) ;
+    memcpy(line + len, " (repeated ", 11) ; len += 11 ;
+    len += ulong_fmt(line + len, repeats) ;
+    memcpy(line + len, " times)\n", 8) ; len += 8 ;
+    enqueue_stamped(line, len) ;
     repeats = 0 ;
-    sprun_log(SPRUN_INFO, "last line repeated ", fmt, " times") ;
-    lastlen = 0 ;
   }
+  lastlen = 0 ;
 }
 
 void sprun_logv (int level, char const *const *v, unsigned int n)

@@ -50,12 +50,11 @@ int sprun_catchable (int sig)
   }
 }
 
- /* a whole signal word ending at a character in stops */
-static size_t scan_sig (char const *s, int *sig, char const *stops)
+ /* a whole signal word, followed by end (0: the end of the string) */
+static size_t scan_sig (char const *s, int *sig, char end)
 {
   size_t len = sp_sig_scan(s, sig) ;
-  if (!len || !strchr(stops, s[len])) return 0 ;
-  return len ;
+  return len && s[len] == end ? len : 0 ;
 }
 
 static int scan_ms (char const *s, unsigned int *ms)
@@ -76,7 +75,7 @@ static int executable_file (char const *path)
  /* the signal a -m source or -c word names, which must be one the runner catches */
 static int scan_source (char const *opt, char const *word, char const *s, int *sig, size_t *len, errbuf *e)
 {
-  *len = scan_sig(s, sig, ":") ;
+  *len = scan_sig(s, sig, ':') ;
   if (!*len) return err3(e, opt, word, opt[1] == 'm' ? ": not from:to with two signals" : ": not sig:hook with a signal") ;
   if (!sprun_catchable(*sig))
   {
@@ -94,7 +93,7 @@ static int parse_map (sprun_config *cfg, char const *word, errbuf *e)
   if (scan_source("-m ", word, word, &from, &len, e) < 0) return -1 ;
   s = word + len + 1 ;
   if (s[0] == '0' && !s[1]) to = 0 ;
-  else if (!scan_sig(s, &to, "")) return err3(e, "-m ", word, ": unknown signal in the target") ;
+  else if (!scan_sig(s, &to, 0)) return err3(e, "-m ", word, ": unknown signal in the target") ;
   if (cfg->mapped[from]) return err3(e, "-m ", word, ": this signal is already mapped") ;
   cfg->mapped[from] = 1 ;
   cfg->map[from] = to ;
@@ -121,8 +120,8 @@ static int parse_stopsigs (sprun_config *cfg, char const *list, errbuf *e)
   for (;;)
   {
     int sig ;
-    size_t len = scan_sig(s, &sig, ",") ;
-    if (!len) return err3(e, "-t ", list, ": not a list of signals") ;
+    size_t len = sp_sig_scan(s, &sig) ;
+    if (!len || (s[len] && s[len] != ',')) return err3(e, "-t ", list, ": not a list of signals") ;
     if (!sprun_catchable(sig)) return err3(e, "-t ", list, ": a signal in the list cannot be caught") ;
     cfg->stopsig[sig] = 1 ;
     if (!s[len]) return 0 ;
@@ -186,7 +185,7 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
         if (parse_stopsigs(cfg, l.arg, &e) < 0) return -1 ;
         break ;
       case 'p' :
-        if (!scan_sig(l.arg, &cfg->pdeathsig, "")) return err3(&e, "-p ", l.arg, ": unknown signal") ;
+        if (!scan_sig(l.arg, &cfg->pdeathsig, 0)) return err3(&e, "-p ", l.arg, ": unknown signal") ;
         break ;
       case 'm' :
         if (parse_map(cfg, l.arg, &e) < 0) return -1 ;
@@ -201,6 +200,6 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
         return err3(&e, "unknown option ", opt, "") ;
     }
   }
-  if (l.ind >= argc) return err3(&e, "no prog given: ", SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog...", "") ;
+  if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
 }

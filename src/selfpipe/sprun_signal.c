@@ -8,10 +8,9 @@
 #include "sprun.h"
 
  /* PIPE and XFSZ that its own writes caused (the kernel sends them as
-    if the process had sent them to itself), the job-control TTIN and
-    TTOU that the terminal sent to the runner's own group while the
-    child has its own (-g), and a stop signal it raised itself (when
-    the original disposition blocked it): nothing the child should see. */
+    if the process had sent them to itself), and the job-control TTIN
+    and TTOU that the terminal sent to the runner's own group while the
+    child has its own (-g): nothing the child should see. */
 
 static int self_caused (sp_info const *info)
 {
@@ -20,8 +19,6 @@ static int self_caused (sp_info const *info)
     case SIGPIPE :
     case SIGXFSZ :
       return info->pid == sprun.self || info->code == SI_KERNEL ;
-    case SIGTSTP :
-      return info->pid == sprun.self ;
     case SIGTTIN :
     case SIGTTOU :
       return info->pid == sprun.self || (info->code == SI_KERNEL && sprun.cfg->pgroup) ;

@@ -1,0 +1,97 @@
+# ISC license.
+"""Loads libselfpipe and mirrors its ABI: struct sp_info, sigset_t."""
+
+import ctypes
+import ctypes.util
+import os
+
+# The ABI this module mirrors: libselfpipe 0.1 (the soname).
+SONAME = "libselfpipe.so.0.1"
+
+
+class SigVal(ctypes.Union):
+    _fields_ = [("sival_int", ctypes.c_int), ("sival_ptr", ctypes.c_void_p)]
+
+
+class SpInfo(ctypes.Structure):
+    """struct sp_info_s, field for field (selfpipe/selfpipe.h)."""
+    _fields_ = [
+        ("sig", ctypes.c_int),
+        ("code", ctypes.c_int),
+        ("pid", ctypes.c_int),      # pid_t
+        ("uid", ctypes.c_uint),     # uid_t
+        ("status", ctypes.c_int),
+        ("lost", ctypes.c_uint),
+        ("value", SigVal),          # union sigval
+    ]
+
+
+# glibc's and musl's sigset_t: 1024 bits. sigemptyset/sigaddset from the
+# C library fill it, so its layout is theirs.
+_SIGSET_WORDS = 1024 // (8 * ctypes.sizeof(ctypes.c_ulong))
+
+
+class SigSet(ctypes.Structure):
+    _fields_ = [("val", ctypes.c_ulong * _SIGSET_WORDS)]
+
+
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+def sigset(sigs):
+    s = SigSet()
+    _libc.sigemptyset(ctypes.byref(s))
+    for n in sigs:
+        if _libc.sigaddset(ctypes.byref(s), n) < 0:
+            raise ValueError("%d is not a signal number" % n)
+    return s
+
+
+def _candidates():
+    """Where to look, in order. SELFPIPE_LIB, when set, is the only one."""
+    env = os.environ.get("SELFPIPE_LIB")
+    if env:
+        return [env], True
+    here = os.path.dirname(os.path.abspath(__file__))
+    c = [os.path.join(here, n) for n in ("libselfpipe.so", SONAME)]
+    try:
+        from . import _config      # written by make install: the libdir
+        c.append(os.path.join(_config.libdir, SONAME))
+    except ImportError:
+        pass
+    c.append(SONAME)                # the dynamic linker's own search
+    return c, False
+
+
+def _load():
+    cands, forced = _candidates()
+    errors = []
+    for path in cands:
+        if os.sep in path and not os.path.exists(path) and not forced:
+            continue
+        try:
+            # PyDLL: the GIL stays held. Nothing we call blocks, and the
+            # GIL then serialises threads around sp_read's read buffer.
+            return ctypes.PyDLL(path, use_errno=True), path
+        except OSError as e:
+            errors.append(str(e))
+    found = ctypes.util.find_library("selfpipe")
+    if found and not forced:
+        try:
+            return ctypes.PyDLL(found, use_errno=True), found
+        except OSError as e:
+            errors.append(str(e))
+    raise ImportError("self_pipe: cannot load libselfpipe (%s): set SELFPIPE_LIB to the "
+                      "path of libselfpipe.so, or install the shared library" % "; ".join(errors or ["not found"]))
+
+
+lib, path = _load()
+lib.sp_init.argtypes = [ctypes.POINTER(SigSet)]
+lib.sp_init.restype = ctypes.c_int
+# sp_read(sp_info *) is the hot path and only ever gets byref(SpInfo()):
+# argtypes would double the cost of the call.
+lib.sp_read.restype = ctypes.c_int
+lib.sp_fd.argtypes = []
+lib.sp_fd.restype = ctypes.c_int
+lib.sp_finish.argtypes = []
+lib.sp_finish.restype = None
