@@ -18,7 +18,7 @@ if [ ! -x "$SELFPIPE_RUN" ] || [ ! -x "$child" ] ; then
 fi
 
 # every exit code (a sample under valgrind: each run costs a second there)
-if [ "$SP_PHASE" = valgrind ] ; then codes="0 1 2 99 100 111 125 126 127 128 129 143 200 254 255"
+if [ "$SP_PHASE" = valgrind ] ; then codes="0 1 127 128 143 255"
 else codes=$(seq 0 255) ; fi
 bad=
 for c in $codes ; do
@@ -31,7 +31,7 @@ done
 # 128+N for a child that kills itself with N, each signal whose default action kills
 sigs="HUP:1 INT:2 QUIT:3 ILL:4 TRAP:5 ABRT:6 BUS:7 FPE:8 KILL:9 USR1:10 SEGV:11 USR2:12 PIPE:13 ALRM:14 TERM:15 STKFLT:16 XCPU:24 XFSZ:25 VTALRM:26 PROF:27 IO:29 PWR:30 SYS:31"
 i=34 ; while [ $i -le 64 ] ; do sigs="$sigs $i:$i" ; i=$((i + 1)) ; done
-[ "$SP_PHASE" = valgrind ] && sigs="HUP:1 INT:2 QUIT:3 ABRT:6 KILL:9 SEGV:11 TERM:15 XCPU:24 SYS:31 34:34 50:50 64:64"
+[ "$SP_PHASE" = valgrind ] && sigs="HUP:1 KILL:9 SEGV:11 TERM:15 34:34 64:64"
 bad=
 for sn in $sigs ; do
   s=${sn%:*} ; num=${sn#*:}
@@ -63,6 +63,17 @@ grep -v '^==' "$tmp/err" | grep -q '^selfpipe-run: fatal: .*sprun-no-such-comman
 mkdir "$tmp/bin" ; cp "$child" "$tmp/bin/sprun-in-path"
 PATH="$tmp/bin:$PATH" $SP_WRAP "$SELFPIPE_RUN" sprun-in-path -e 5 -o /dev/null 2>/dev/null ; rc=$?
 [ $rc -eq 5 ] ; t $? "prog found through PATH (exit $rc)"
+
+# 111: a system call fails before the child runs (no descriptor left for
+# the signal pipe, then for the spawn's). Not under valgrind, which needs
+# descriptors of its own: the same binary runs bare there.
+wrap=$SP_WRAP ; [ "$SP_PHASE" = valgrind ] && wrap=
+for nofile in 4 5 ; do
+  rm -f "$tmp/ran"
+  (ulimit -n $nofile && exec $wrap "$SELFPIPE_RUN" touch "$tmp/ran") 2>"$tmp/err" ; rc=$?
+  [ $rc -eq 111 ] && [ ! -e "$tmp/ran" ] ; t $? "ulimit -n $nofile: exit 111, prog not run (got $rc)"
+  [ "$(grep -vc '^==' "$tmp/err")" -eq 1 ] && grep -q '^selfpipe-run: fatal: unable to ' "$tmp/err" ; t $? "  one line: selfpipe-run: fatal: unable to ..."
+done
 
 # -e code
 $SP_WRAP "$SELFPIPE_RUN" -e 143 "$child" -e 143 -o /dev/null 2>/dev/null ; rc=$?

@@ -74,7 +74,7 @@ wait_until(lambda: fg_ready(r), 5)
 tap.ok(fg_ready(r), "the runner is in the terminal's foreground group")
 os.write(r.master, b"\x03")
 r.wait_sigs(1)
-time.sleep(0.4 * SLOW)
+time.sleep(0.4 * SETTLE)
 recs = r.sigrecs()
 tap.ok(len(recs) == 1 and recs[0][2] == "SIGINT" and int(recs[0][5]) == KERNEL,
        "^C: the child gets exactly one SIGINT, from the terminal (si_code SI_KERNEL)", recs)
@@ -84,7 +84,7 @@ tap.ok("selfpipe-run: info: SIGINT from kernel -> not forwarded: terminal alread
 # a window size change: WINCH from the kernel
 fcntl.ioctl(r.master, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
 wait_until(lambda: len(r.sigs()) >= 2, 3)
-time.sleep(0.4 * SLOW)
+time.sleep(0.4 * SETTLE)
 tap.ok(r.sigs() == ["SIGINT", "SIGWINCH"], "window resized: the child gets exactly one SIGWINCH", r.sigs())
 tap.ok("selfpipe-run: info: SIGWINCH from kernel -> not forwarded: terminal already sent it" in r.errlines(),
        "  log: SIGWINCH from kernel -> not forwarded: terminal already sent it", r.errlines())
@@ -98,7 +98,7 @@ c = r.ready()
 wait_until(lambda: fg_ready(r), 5)
 os.write(r.master, b"\x03")
 r.wait_sigs(1)
-time.sleep(0.4 * SLOW)
+time.sleep(0.4 * SETTLE)
 recs = r.sigrecs()
 tap.ok(len(recs) == 1 and recs[0][2] == "SIGINT" and int(recs[0][7]) == r.pid,
        "-g, ^C: the child gets exactly one SIGINT, forwarded by the runner", recs)
@@ -106,6 +106,29 @@ tap.ok(any(re.match(r"selfpipe-run: info: SIGINT from kernel -> SIGINT to (pid|g
        "  log: SIGINT from kernel -> SIGINT to group CHILD", r.errlines())
 finish(r)
 r.cleanup()
+
+# 2b. -g and a hook for INT: ^C comes from the terminal, so the hook's
+#     SELFPIPE_SENDER is empty
+hd = tempfile.mkdtemp(prefix="sprun-ptyhook-")
+hk = os.path.join(hd, "hook")
+with open(hk, "w") as f:
+    f.write('#!/bin/sh\necho "[$SELFPIPE_SIGNAL] [$SELFPIPE_SENDER]" > %s/env\nexit 0\n' % hd)
+os.chmod(hk, 0o755)
+r = on_pty(["-g", "-c", "INT:" + hk], ["-x", "TERM:0"])
+r.ready()
+wait_until(lambda: fg_ready(r), 5)
+os.write(r.master, b"\x03")
+r.wait_sigs(1)
+try:
+    with open(os.path.join(hd, "env")) as f:
+        env = f.read().strip()
+except OSError:
+    env = None
+tap.ok(env == "[SIGINT] []", "-g -c INT:hook, ^C: the hook runs with SELFPIPE_SENDER empty (a terminal's signal)", env)
+tap.ok(r.sigs() == ["SIGINT"], "  and passes it on", r.sigs())
+finish(r)
+r.cleanup()
+subprocess.call(["rm", "-rf", hd])
 
 # 3. ^Z: the child gets one SIGTSTP from the terminal; the runner stops with it
 #    (so the shell sees the job stopped); CONT to the group resumes both

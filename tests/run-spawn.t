@@ -1,9 +1,11 @@
 #!/bin/sh
 # ISC license. The fork/SIGCHLD race: 10,000 runs of `selfpipe-run true`
-# (200 under valgrind or the sanitizers), none may hang or fail.
+# (200 under the sanitizers, 20 under valgrind: there it is a memory
+# check, the race is the plain pass's), none may hang or fail.
 
 case "$SP_PHASE" in
-  valgrind|sanitize) total=200 ;;
+  valgrind) total=20 ;;
+  sanitize) total=200 ;;
   *) total=10000 ;;
 esac
 if [ ! -x "$SELFPIPE_RUN" ] ; then echo "not ok 1 - selfpipe-run is built ($SELFPIPE_RUN)" ; exit 1 ; fi
@@ -24,14 +26,14 @@ if [ "$2" = $total ] && [ "$6" = 0 ] ; then echo "ok 2 - all $total runs exited 
 else echo "not ok 2 - $6 of $2 runs did not exit 0 (first wait status: $8)" ; fi
 
 # the child's exit code, every time
-n=$((total / 10))
+n=$((total / 10)) ; [ $n -lt 2 ] && n=2
 out=$($loop $n $per 1 $SP_WRAP "$SELFPIPE_RUN" -v 0 false)
 set -- $out
 if [ "$2" = $n ] && [ "$4" = 0 ] && [ "$6" = 0 ] ; then echo "ok 3 - $n runs of selfpipe-run false: each exits 1"
 else echo "not ok 3 - selfpipe-run false: $out" ; fi
 
 # with signals flying at spawn time: TERM as soon as possible, never a hang
-i=0 ; hung=0 ; n=$((total / 50))
+i=0 ; hung=0 ; n=$((total / 50)) ; [ $n -lt 2 ] && n=2
 while [ $i -lt $n ] ; do
   timeout -s KILL 20 $SP_WRAP "$SELFPIPE_RUN" -v 0 sleep 10 &
   p=$!

@@ -36,6 +36,9 @@ cases = [
 ]
 child = [CHILD, "-R", "-e", "0"]
 for what, blocked, ignored in cases:
+    if PHASE == "valgrind" and signal.SIGCHLD in ignored:
+        tap.skip(what, "valgrind does not pass on an inherited SIG_IGN of SIGCHLD")
+        continue
     pre = with_state(blocked, ignored)
     direct, rc1 = state(child, preexec_fn=pre)
     run, rc2 = state(runner_cmd(["-v", "0", "--"] + child), preexec_fn=pre)

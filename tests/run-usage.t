@@ -11,7 +11,12 @@ printf '#!/bin/sh\nexit 0\n' > "$tmp/noexec" ; chmod 644 "$tmp/noexec"
 mkdir "$tmp/dir"
 
 # usage_error word args... : expect exit 100, one line mentioning word
+# under valgrind (half a second a run) every third case: the parse
+# paths are the same, valgrind only looks for memory errors there
+case_no=0
 usage_error () {
+  case_no=$((case_no + 1))
+  [ "$SP_PHASE" = valgrind ] && [ $((case_no % 3)) -ne 1 ] && return 0
   word=$1 ; shift
   n=$((n + 1))
   rm -f "$marker"
