@@ -188,17 +188,17 @@ class Counted:
 
 
 FORWARD_RE = re.compile(r"^selfpipe-run: info: (SIG[A-Z0-9+-]+) from .* -> (SIG[A-Z0-9+-]+) to (pid|group) ")
-REPEAT_RE = re.compile(r"^selfpipe-run: info: last line repeated (\d+) times$")
+REPEAT_RE = re.compile(r"^(.*) \(repeated (\d+) times\)$")
 
 
 def expand(lines):
-    """The log lines with each "last line repeated N times" (-v 1 folds a
-    burst of the same line) replaced by N more copies of the line before."""
+    """The log lines with each fold line of -v 1 ("<line> (repeated N
+    times)": N more times after the first) replaced by N copies of <line>."""
     out = []
     for l in lines:
         m = REPEAT_RE.match(l)
-        if m and out:
-            out.extend([out[-1]] * int(m.group(1)))
+        if m:
+            out.extend([m.group(1)] * int(m.group(2)))
         else:
             out.append(l)
     return out
