@@ -51,7 +51,9 @@ try:
 except subprocess.TimeoutExpired:
     rc = None
 dt = time.monotonic() - t0
-tap.ok(rc == 0 and dt < 1.0, "after TERM the child exited and the runner with its code 0 within 1 s (rc %s, %.2f s)" % (rc, dt))
+# 1 s is the promise (it takes a few ms); a runner stuck on the stalled
+# stderr never exits at all, so 3 s still catches it on a loaded machine
+tap.ok(rc == 0 and dt < 3.0, "after TERM the child exited and the runner with its code 0 within 1 s (rc %s, %.2f s; 3 s allowed under load)" % (rc, dt))
 r.pump(1 << 62, 0.5)
 tap.ok(r.ended, "the child got the TERM")
 os.close(rfd)
