@@ -218,5 +218,22 @@ for p in hp or []:
         os.kill(p, signal.SIGKILL)
 r.cleanup()
 
+# 11. -v 2 says when a hook starts and ends; -v 1 does not
+def hooklines(v):
+    r = Run(["-v", str(v), "-c", "HUP:" + passes], ["-x", "TERM:0"])
+    r.ready()
+    r.kill(signal.SIGHUP)
+    r.wait_sigs(1)
+    r.kill(signal.SIGTERM)
+    r.wait()
+    lines = [l for l in r.errlines() if passes in l]
+    r.cleanup()
+    return lines
+l2, l1 = hooklines(2), hooklines(1)
+tap.ok(any(re.match(r"selfpipe-run: debug: hook %s pid \d+ started for SIGHUP$" % re.escape(passes), l) for l in l2)
+       and any(re.match(r"selfpipe-run: debug: hook %s pid \d+ exited 0$" % re.escape(passes), l) for l in l2),
+       "-v 2: debug lines for the hook's start and end", l2)
+tap.ok(l1 == [], "-v 1: no line about a hook that passed", l1)
+
 subprocess.call(["rm", "-rf", hd])
 tap.done()

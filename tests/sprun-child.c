@@ -27,6 +27,9 @@
       -e code     after the ready line, exit with code
       -k sig      after the ready line, die by sig
       -w ms       live at most ms (default 30000), then "timeout", exit 0
+      -S ms       stay ms in the handler after recording (every signal is
+                  blocked there), so that a second delivery of the same
+                  signal right after the first is seen as a second one
  */
 
 #include <sys/types.h>
@@ -44,12 +47,13 @@
 
 #include <selfpipe/selfpipe.h>
 
-#define USAGE "sprun-child [ -o file ] [ -R ] [ -i sig ]... [ -d sig ]... [ -x sig:code ]... [ -g ] [ -O ms ] [ -e code | -k sig ] [ -w ms ]"
+#define USAGE "sprun-child [ -o file ] [ -R ] [ -i sig ]... [ -d sig ]... [ -x sig:code ]... [ -g ] [ -O ms ] [ -e code | -k sig ] [ -w ms ] [ -S ms ]"
 
 static int recfd = 1 ;
 static char const *tag = "child" ;
 static char names[NSIG][SP_SIGNAME_MAX + 1] ;
 static int exitcode[NSIG] ;  /* -1: record and go on; else record and exit */
+static long handler_ms = 0 ;
 
 static void die (char const *what)
 {
@@ -110,6 +114,11 @@ static void record (int sig, siginfo_t *si, void *ctx)
   buf[len++] = '\n' ;
   if (write(recfd, buf, len) < 0) {}
   if (exitcode[sig] >= 0) _exit(exitcode[sig]) ;
+  if (handler_ms)
+  {
+    struct timespec ts = { .tv_sec = handler_ms / 1000, .tv_nsec = (handler_ms % 1000) * 1000000 } ;
+    while (nanosleep(&ts, &ts) < 0 && errno == EINTR) ;
+  }
   errno = e ;
 }
 
@@ -202,7 +211,7 @@ int main (int argc, char **argv)
   int opt ;
 
   for (int i = 0 ; i < NSIG ; i++) { disp[i] = 0 ; exitcode[i] = -1 ; }
-  while ((opt = getopt(argc, argv, "o:Ri:d:x:gO:e:k:w:")) != -1)
+  while ((opt = getopt(argc, argv, "o:Ri:d:x:gO:e:k:w:S:")) != -1)
   {
     switch (opt)
     {
@@ -223,6 +232,7 @@ int main (int argc, char **argv)
       case 'e' : final_exit = atoi(optarg) & 255 ; break ;
       case 'k' : final_sig = scansig(optarg, 0) ; break ;
       case 'w' : lifetime = atoll(optarg) ; break ;
+      case 'S' : handler_ms = atol(optarg) ; break ;
       default : dieusage() ;
     }
   }
