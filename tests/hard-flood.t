@@ -68,6 +68,7 @@ r.cleanup()
 # sees it after the loss): received == forwarded records + reports. A
 # forward that fails (EAGAIN: the child's queue is full) must be logged.
 FLOOD = 40000
+SENTINEL = RTMAX
 LOST_RE = re.compile(r"^selfpipe-run: warning: (\d+) deliveries of (SIG[A-Z0-9+-]+) lost")
 LINES_LOST_RE = re.compile(r"^selfpipe-run: warning: (\d+) lines lost")
 FAILED_RE = re.compile(r"^selfpipe-run: warning: (SIG[A-Z0-9+-]+) from .* -> (SIG[A-Z0-9+-]+) to pid \d+ failed: ")
@@ -77,15 +78,24 @@ def unpaced(opts, sigs, what):
     # Past the receiver's RLIMIT_SIGPENDING (its default depends on the
     # RAM), the kernel merges a kill()ed real-time signal with a pending
     # one, silently, before the runner can see it: room for all of them.
-    r = Counted(sigs, opts=opts, wrap=["prlimit", "--sigpending=%d" % (2 * FLOOD)] + AS_NOBODY)
+    r = Counted(sigs + [SENTINEL], opts=opts, wrap=["prlimit", "--sigpending=%d" % (2 * FLOOD)] + AS_NOBODY)
     tap.ok(r.ready(), "%s: the counting child is ready" % what)
     os.kill(r.pid, signal.SIGSTOP)
     wait_until(lambda: open("/proc/%d/stat" % r.pid).read().rsplit(")", 1)[1].split()[0] == "T", 5)
     queued = FLOOD
     for i in range(FLOOD):
         os.kill(r.pid, sigs[i % len(sigs)])
+    sigq = sig_queued(r.pid)
+    tap.ok(sigq >= FLOOD, "%s: the kernel queued all %d for the stopped runner (SigQ %d)" % (what, FLOOD, sigq))
     os.kill(r.pid, signal.SIGCONT)
-    r.pump(queued, 3)
+    # The sentinel goes last and is the highest signal: the child takes
+    # the lowest pending first, so it sees the sentinel after every
+    # earlier forward (then a little more time for a late loss report's).
+    os.kill(r.pid, SENTINEL)
+    end = time.monotonic() + 60
+    while not r.counts.get(SENTINEL) and not r.ended and time.monotonic() < end:
+        r.pump(r.total + 1, 1)
+    r.pump(1 << 62, 0.5)
     rc = r.finish()
     lines = expand(r.log())
     got = sum(r.counts.get(s, 0) for s in sigs)
@@ -107,15 +117,24 @@ def unpaced(opts, sigs, what):
            % (what, got, failed, reports, lost, queued),
            "%d log lines, %d lines lost\n%s" % (len(lines), lines_lost, "\n".join(l for l in lines if "lost" in l)))
     if "-v0" not in opts:
-        # a forward line per delivery the child got, the CONT and TERM
-        # forwards and the child's end (and the loss warnings): each one
-        # written or counted in a "lines lost" line
-        want = got + 3
+        # a forward line per delivery the child got, the CONT, sentinel and
+        # TERM forwards and the child's end (and the loss warnings): each
+        # one written or counted in a "lines lost" line
+        want = got + 4
         written = len([l for l in lines if not LINES_LOST_RE.match(l)])
         tap.ok(written + lines_lost >= want,
                "%s: every log line written or counted lost: %d written + %d lost >= %d" % (what, written, lines_lost, want))
     tap.ok(rc == 0, "%s: exit code 0 after the flood (got %s)" % (what, rc))
     r.cleanup()
+
+
+def sig_queued(pid):
+    """the signals queued for pid's real user, from /proc/pid/status SigQ"""
+    with open("/proc/%d/status" % pid) as f:
+        for line in f:
+            if line.startswith("SigQ:"):
+                return int(line.split()[1].split("/")[0])
+    return -1
 
 
 RT2, RT3 = RTMIN + 2, RTMIN + 3
