@@ -77,8 +77,9 @@ $(STATIC_LIB): $(LIB_OBJS)
 
 RANLIB ?= ranlib
 
+# --enable-allstatic is about the programs: the shared library is never -static.
 $(SHARED_LIB): $(LIB_LOBJS)
-	$(CC) -shared -Wl,-soname,$(SONAME) $(SP_LDFLAGS) -o $@ $^ $(LIBS)
+	$(CC) -shared -Wl,-soname,$(SONAME) $(filter-out -static,$(SP_LDFLAGS)) -o $@ $^ $(LIBS)
 	ln -sf $(SHLIB) $(B)/$(SONAME)
 	ln -sf $(SONAME) $(B)/libselfpipe.so
 
