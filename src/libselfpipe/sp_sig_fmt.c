@@ -30,8 +30,10 @@ size_t sp_sig_fmt (char *s, int sig)
     char const *name = sig > 0 ? sig_name(sig) : "???" ;
     if (name[0] == '?')
     {
-      if (sig < 0) { s[len++] = '-' ; sig = -sig ; }
-      return len + uint_fmt(s + len, (unsigned int)sig) ;
+      /* negated as unsigned: -INT_MIN does not fit in an int */
+      unsigned int u = (unsigned int)sig ;
+      if (sig < 0) { s[len++] = '-' ; u = -u ; }
+      return len + uint_fmt(s + len, u) ;
     }
     size_t n = strlen(name) ;
     if (n > SP_SIGNAME_MAX - 3) n = SP_SIGNAME_MAX - 3 ;
