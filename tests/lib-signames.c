@@ -61,8 +61,13 @@ int main (void)
     if (word(s) != SIGRTMAX - k) bad_rt++ ;
   }
   ok(!bad_rt, "RTMIN+N and sigrtmax-N for N = 0..%d", SIGRTMAX - SIGRTMIN) ;
-  ok(word("RTMIN+3") == SIGRTMIN + 3 && word("SIGRTMAX-1") == SIGRTMAX - 1 && word("rtmin+30") == SIGRTMAX,
-    "RTMIN+3, SIGRTMAX-1, rtmin+30 (= RTMAX)") ;
+  {
+    /* the span is the libc's: 30 with glibc, 29 with musl */
+    char top[32] ;
+    snprintf(top, sizeof(top), "rtmin+%d", SIGRTMAX - SIGRTMIN) ;
+    ok(word("RTMIN+3") == SIGRTMIN + 3 && word("SIGRTMAX-1") == SIGRTMAX - 1 && word(top) == SIGRTMAX,
+      "RTMIN+3, SIGRTMAX-1, %s (= RTMAX)", top) ;
+  }
 
   for (size_t i = 0 ; i < sizeof(bad) / sizeof(bad[0]) ; i++)
   {
@@ -96,7 +101,7 @@ int main (void)
       char low[SP_SIGNAME_MAX + 8] ;
       char num[16] ;
       size_t len ;
-      if (sig == 32 || sig == 33) continue ;
+      if (sig >= 32 && sig < SIGRTMIN) continue ;  /* the libc's own */
       memset(buf, '#', sizeof(buf)) ;
       len = sp_sig_fmt(buf, sig) ;
       if (len > SP_SIGNAME_MAX || len < 4 || buf[SP_SIGNAME_MAX] != '#' || memcmp(buf, "SIG", 3)) { bad_shape++ ; continue ; }
@@ -110,7 +115,7 @@ int main (void)
       }
     }
     ok(!bad_shape, "sp_sig_fmt: SIG..., at most %d bytes, for 1..%d", SP_SIGNAME_MAX, SIGRTMAX) ;
-    ok(!bad_trip, "round trip fmt -> scan for every signal 1..%d but 32 and 33 (%d failed)", SIGRTMAX, bad_trip) ;
+    ok(!bad_trip, "round trip fmt -> scan for every signal 1..%d but 32..%d (%d failed)", SIGRTMAX, SIGRTMIN - 1, bad_trip) ;
   }
   return tap_done() ;
 }

@@ -13,7 +13,7 @@ check_setup(tap)
 FORWARDABLE = [s for s in range(1, CATCH_MAX + 1)
                if s not in (signal.SIGKILL, signal.SIGSTOP, signal.SIGCHLD, signal.SIGSEGV,
                             signal.SIGBUS, signal.SIGFPE, signal.SIGILL, signal.SIGTRAP,
-                            signal.SIGSYS, 32, 33)]
+                            signal.SIGSYS) and not 32 <= s < RTMIN]
 # default action: terminate (or core); the others stop or are ignored
 KILLING = [s for s in FORWARDABLE if s not in (signal.SIGCONT, signal.SIGTSTP, signal.SIGTTIN,
                                                  signal.SIGTTOU, signal.SIGURG, signal.SIGWINCH)]
@@ -77,7 +77,7 @@ tap.ok(not bad, "forwarded N kills the child: runner exits 128+N (%d signals)" %
 
 # 3. paced signals keep their order (reverse numeric order, so the
 #    kernel's own ordering of pending signals cannot produce it)
-order = [CATCH_MAX, signal.SIGRTMIN + 5, signal.SIGUSR2, signal.SIGALRM, signal.SIGUSR1,
+order = [CATCH_MAX, RTMIN + 5, signal.SIGUSR2, signal.SIGALRM, signal.SIGUSR1,
          signal.SIGQUIT, signal.SIGINT, signal.SIGHUP]
 r = Run([], ["-x", "TERM:0"])
 r.ready()

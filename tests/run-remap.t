@@ -14,7 +14,7 @@ FROM = "from pid SENDER uid %d" % uid
 # 1. remap, drop, plain forward; the exact lines
 r = Run(["-m", "USR1:USR2", "-m", "sighup:0", "-m", "RTMIN+1:RTMAX-2"], ["-x", "TERM:0"])
 r.ready()
-for s in (signal.SIGUSR1, signal.SIGHUP, signal.SIGRTMIN + 1, signal.SIGINT):
+for s in (signal.SIGUSR1, signal.SIGHUP, RTMIN + 1, signal.SIGINT):
     r.kill(s)
     time.sleep(0.15 * SLOW)
 r.wait_sigs(3)

@@ -33,7 +33,7 @@ def run(ropts, cargs, cwd=tmp):
     _, status = os.waitpid(pid, 0)
     return status
 
-for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGRTMIN + 2, signal.SIGKILL, signal.SIGQUIT, signal.SIGABRT, signal.SIGSEGV):
+for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, RTMIN + 2, signal.SIGKILL, signal.SIGQUIT, signal.SIGABRT, signal.SIGSEGV):
     st = run(["-r"], ["-k", str(int(s))])
     tap.ok(os.WIFSIGNALED(st) and os.WTERMSIG(st) == s,
            "-r, child killed by %s: the runner dies by %s too" % (sig_name(s), sig_name(s)),

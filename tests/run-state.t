@@ -29,7 +29,7 @@ def with_state(blocked, ignored):
 cases = [
     ("default state", [], []),
     ("USR2 ignored (inherited SIG_IGN)", [], [signal.SIGUSR2]),
-    ("HUP INT TERM PIPE RTMIN+3 ignored", [], [signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, signal.SIGRTMIN + 3]),
+    ("HUP INT TERM PIPE RTMIN+3 ignored", [], [signal.SIGHUP, signal.SIGINT, signal.SIGTERM, signal.SIGPIPE, RTMIN + 3]),
     ("USR1 QUIT RTMAX blocked", [signal.SIGUSR1, signal.SIGQUIT, signal.SIGRTMAX], []),
     ("TERM blocked and WINCH ignored", [signal.SIGTERM], [signal.SIGWINCH]),
     ("CHLD blocked, CHLD ignored", [signal.SIGCHLD], [signal.SIGCHLD]),
