@@ -30,8 +30,10 @@ done
 
 # 128+N for a child that kills itself with N, each signal whose default action kills
 sigs="HUP:1 INT:2 QUIT:3 ILL:4 TRAP:5 ABRT:6 BUS:7 FPE:8 KILL:9 USR1:10 SEGV:11 USR2:12 PIPE:13 ALRM:14 TERM:15 STKFLT:16 XCPU:24 XFSZ:25 VTALRM:26 PROF:27 IO:29 PWR:30 SYS:31"
-i=34 ; while [ $i -le 64 ] ; do sigs="$sigs $i:$i" ; i=$((i + 1)) ; done
-[ "$SP_PHASE" = valgrind ] && sigs="HUP:1 KILL:9 SEGV:11 TERM:15 34:34 64:64"
+# real-time signals start where the runner's libc says (glibc 34, musl 35)
+rtmin=${SP_SIGRTMIN:-34}
+i=$rtmin ; while [ $i -le 64 ] ; do sigs="$sigs $i:$i" ; i=$((i + 1)) ; done
+[ "$SP_PHASE" = valgrind ] && sigs="HUP:1 KILL:9 SEGV:11 TERM:15 $rtmin:$rtmin 64:64"
 bad=
 for sn in $sigs ; do
   s=${sn%:*} ; num=${sn#*:}
