@@ -8,11 +8,11 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sprun_lib import Tap, sig_name, RTMIN  # noqa: E402  (the runner tests' own)
+
 RUNNER = os.environ.get("SELFPIPE_RUN", "")
-# The runner's libc may number real-time signals differently from the
-# python3 running the tests (musl reserves 32 to 34, glibc 32 and 33):
-# make check-musl says so in SP_SIGRTMIN.
-RTMIN = int(os.environ.get("SP_SIGRTMIN", signal.SIGRTMIN))
+# RTMIN (from sprun_lib) follows the runner's libc, not python3's
 RTMAX = signal.SIGRTMAX
 
 # The children's python: Debian's, which nobody can run too (the one
@@ -45,40 +45,10 @@ while True:
 AS_NOBODY = ["setpriv", "--reuid", "nobody", "--regid", "nogroup", "--clear-groups"]
 
 
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, cond, what, diag=None):
-        self.n += 1
-        print("%sok %d - %s" % ("" if cond else "not ", self.n, what), flush=True)
-        if not cond:
-            self.failed += 1
-            if diag is not None:
-                for line in str(diag).splitlines()[:30]:
-                    print("#   " + line, flush=True)
-        return cond
-
-    def done(self):
-        print("1..%d" % self.n, flush=True)
-        sys.exit(1 if self.failed else 0)
-
-
 def need_runner(tap):
     if not RUNNER or not os.access(RUNNER, os.X_OK):
         tap.ok(False, "SELFPIPE_RUN (%r) is an executable: run through tests/check" % RUNNER)
         tap.done()
-
-
-def sig_name(sig):
-    """The signal name as selfpipe-run writes it in its log lines."""
-    lo, hi = RTMIN, RTMAX
-    if lo <= sig <= hi:
-        if sig - lo > (hi - lo) // 2:
-            return "SIGRTMAX" if sig == hi else "SIGRTMAX-%d" % (hi - sig)
-        return "SIGRTMIN" if sig == lo else "SIGRTMIN+%d" % (sig - lo)
-    return signal.Signals(sig).name
 
 
 def wait_until(cond, timeout, step=0.01):

@@ -5,44 +5,13 @@
 # discards the stop there, for the child too), not when TSTP was
 # ignored at startup. And the fold line of a burst, at -v 1.
 
-import os, shlex, signal, subprocess, sys, time
+import os, signal, subprocess, sys, time
 
-PHASE = os.environ.get("SP_PHASE", "plain")
-WRAP = shlex.split(os.environ.get("SP_WRAP", ""))
-RUNNER = os.environ["SELFPIPE_RUN"]
-SLOW = {"valgrind": 10.0, "sanitize": 3.0}.get(PHASE, 1.0)
-# time for the runner to act on a signal when there is nothing to wait for
+sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
+from sprun_lib import *
+
 SETTLE = min(0.5 * SLOW, 2.0)
-n = 0
-failed = 0
-
-
-def ok(cond, what, diag=None):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, what), flush=True)
-    if not cond:
-        failed += 1
-        for line in str(diag).splitlines()[:20]:
-            print("#   " + line, flush=True)
-
-
-def state(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            s = f.read()
-    except OSError:
-        return None
-    return s[s.rindex(")") + 2]
-
-
-def wait_state(pid, want, timeout):
-    end = time.monotonic() + timeout * SLOW
-    while time.monotonic() < end:
-        if state(pid) == want:
-            return True
-        time.sleep(0.02)
-    return state(pid) == want
+tap = Tap()
 
 
 def start(prefix, **kw):
@@ -82,25 +51,25 @@ def finish(p):
 p, child = start([], process_group=0)
 p.send_signal(signal.SIGTSTP)
 stopped = wait_state(p.pid, "T", 3)
-ok(stopped and wait_state(child, "T", 3), "TSTP from a process: the child and the runner stop", (state(p.pid), state(child)))
+tap.ok(stopped and wait_state(child, "T", 3), "TSTP from a process: the child and the runner stop", (proc_state(p.pid), proc_state(child)))
 p.send_signal(signal.SIGCONT)
-ok(wait_state(p.pid, "S", 3) and wait_state(child, "S", 3), "  CONT: both run again", (state(p.pid), state(child)))
+tap.ok(wait_state(p.pid, "S", 3) and wait_state(child, "S", 3), "  CONT: both run again", (proc_state(p.pid), proc_state(child)))
 err = finish(p)
-ok("stopping itself for SIGTSTP" in err, "  -v 2 says it stops itself", err)
+tap.ok("stopping itself for SIGTSTP" in err, "  -v 2 says it stops itself", err)
 
 # 2. a session leader: its group is orphaned, the child ignores the stop, so does it
 p, child = start([], start_new_session=True)
 p.send_signal(signal.SIGTSTP)
 time.sleep(SETTLE)
-ok(state(p.pid) != "T" and state(child) != "T", "orphaned group: neither the runner nor the child stops", (state(p.pid), state(child)))
+tap.ok(proc_state(p.pid) != "T" and proc_state(child) != "T", "orphaned group: neither the runner nor the child stops", (proc_state(p.pid), proc_state(child)))
 err = finish(p)
-ok("SIGTSTP from pid %d" % os.getpid() in err and "stopping itself" not in err, "  the TSTP was forwarded, no self-stop", err)
+tap.ok("SIGTSTP from pid %d" % os.getpid() in err and "stopping itself" not in err, "  the TSTP was forwarded, no self-stop", err)
 
 # 3. TSTP ignored at startup: the child inherits SIG_IGN, neither stops
 p, child = start(["sh", "-c", "trap '' TSTP ; exec \"$@\"", "sh"], process_group=0)
 p.send_signal(signal.SIGTSTP)
 time.sleep(SETTLE)
-ok(state(p.pid) != "T" and state(child) != "T", "TSTP ignored at startup: neither stops", (state(p.pid), state(child)))
+tap.ok(proc_state(p.pid) != "T" and proc_state(child) != "T", "TSTP ignored at startup: neither stops", (proc_state(p.pid), proc_state(child)))
 finish(p)
 
 # 4. -v 1: a burst of one queued signal from one sender folds into one line
@@ -126,10 +95,9 @@ for l in lines:
     else:
         total += 1
 want = "selfpipe-run: info: SIGRTMIN+1 from pid %d uid %d -> ignored" % (os.getpid(), os.getuid())
-ok(lines and all(l == want or (l.startswith(want + " (repeated ") and l.endswith(" times)")) for l in lines),
+tap.ok(lines and all(l == want or (l.startswith(want + " (repeated ") and l.endswith(" times)")) for l in lines),
    "-v 1 burst: the line, then the same line with (repeated N times)", "\n".join(lines[:5]))
-ok(total == 200, "  the lines account for the 200 deliveries (%d)" % total, "\n".join(lines[:5]))
-ok(len(lines) == 2, "  in two lines (%d)" % len(lines))
+tap.ok(total == 200, "  the lines account for the 200 deliveries (%d)" % total, "\n".join(lines[:5]))
+tap.ok(len(lines) == 2, "  in two lines (%d)" % len(lines))
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+tap.done()

@@ -5,42 +5,12 @@
 # in one "N deliveries of SIG... lost" warning, forwards the lost ones
 # once, and goes on working.
 
-import os, re, shlex, signal, subprocess, sys, time
+import os, re, signal, subprocess, sys, time
 
-PHASE = os.environ.get("SP_PHASE", "plain")
-WRAP = shlex.split(os.environ.get("SP_WRAP", ""))
-RUNNER = os.environ["SELFPIPE_RUN"]
-SLOW = {"valgrind": 10.0, "sanitize": 3.0}.get(PHASE, 1.0)
-n = 0
-failed = 0
+sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
+from sprun_lib import *
 
-
-def ok(cond, what, diag=None):
-    global n, failed
-    n += 1
-    print("%sok %d - %s" % ("" if cond else "not ", n, what), flush=True)
-    if not cond:
-        failed += 1
-        for line in str(diag).splitlines()[:20]:
-            print("#   " + line, flush=True)
-
-
-def state(pid):
-    try:
-        with open("/proc/%d/stat" % pid) as f:
-            s = f.read()
-    except OSError:
-        return None
-    return s[s.rindex(")") + 2]
-
-
-def wait_state(pid, want, timeout):
-    end = time.monotonic() + timeout * SLOW
-    while time.monotonic() < end:
-        if state(pid) == want:
-            return True
-        time.sleep(0.02)
-    return False
+tap = Tap()
 
 
 WANT = 40000
@@ -84,16 +54,14 @@ for l in lines:
 if sent < 33000 and lost == 0:
     # a pipe of 1 MiB holds 32768 records: with fewer signals pending
     # allowed (ulimit -i), nothing can overflow
-    print("ok %d - overflow # SKIP only %d signals could be queued (ulimit -i)" % (n + 1, sent))
-    print("1..%d" % (n + 1))
-    sys.exit(0)
+    tap.skip("overflow", "only %d signals could be queued (ulimit -i)" % sent)
+    tap.done()
 
-ok(alive, "the runner survives %d deliveries at once" % sent)
-ok(lost > 0, "a loss warning names SIGRTMIN+1 and counts %d lost" % lost, "\n".join(lines[-6:]))
-ok(seen + lost == sent, "logged %d + lost %d == %d sent" % (seen, lost, sent), "\n".join(lines[-6:]))
-ok(unknown >= 1, "the lost deliveries are acted on once, from an unknown sender", "\n".join(lines[-6:]))
-ok(p.returncode == 128 + signal.SIGTERM, "TERM afterwards still forwarded: exit 143 (got %s)" % p.returncode)
-ok(lines[-1:] and re.match(r"selfpipe-run: info: child \d+ killed by SIGTERM$", lines[-1]), "  the last line is the child's end", lines[-3:])
+tap.ok(alive, "the runner survives %d deliveries at once" % sent)
+tap.ok(lost > 0, "a loss warning names SIGRTMIN+1 and counts %d lost" % lost, "\n".join(lines[-6:]))
+tap.ok(seen + lost == sent, "logged %d + lost %d == %d sent" % (seen, lost, sent), "\n".join(lines[-6:]))
+tap.ok(unknown >= 1, "the lost deliveries are acted on once, from an unknown sender", "\n".join(lines[-6:]))
+tap.ok(p.returncode == 128 + signal.SIGTERM, "TERM afterwards still forwarded: exit 143 (got %s)" % p.returncode)
+tap.ok(lines[-1:] and re.match(r"selfpipe-run: info: child \d+ killed by SIGTERM$", lines[-1]), "  the last line is the child's end", lines[-3:])
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+tap.done()

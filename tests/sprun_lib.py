@@ -90,6 +90,11 @@ def proc_state(pid):
     return s[s.rindex(")") + 2]
 
 
+def wait_state(pid, want, timeout):
+    """Waits until pid's state letter is want; says whether it is."""
+    return bool(wait_until(lambda: proc_state(pid) == want, timeout))
+
+
 def proc_field(pid, field):
     try:
         with open("/proc/%d/status" % pid) as f:
