@@ -77,6 +77,7 @@ usage_error '' -t TERM,,HUP $prog
 usage_error FOO -m FOO:HUP $prog
 usage_error FOO -m HUP:FOO $prog
 usage_error 99 -m 99:HUP $prog
+usage_error "RTMIN+40:HUP: unknown signal before the colon" -m RTMIN+40:HUP $prog
 usage_error 99 -m HUP:99 $prog
 usage_error HUP -m HUP $prog
 usage_error KILL -m KILL:TERM $prog

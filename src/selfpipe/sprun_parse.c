@@ -76,7 +76,11 @@ static int executable_file (char const *path)
 static int scan_source (char const *opt, char const *word, char const *s, int *sig, size_t *len, errbuf *e)
 {
   *len = scan_sig(s, sig, ':') ;
-  if (!*len) return err3(e, opt, word, opt[1] == 'm' ? ": not from:to with two signals" : ": not sig:hook with a signal") ;
+  if (!*len)
+  {
+    if (strchr(s, ':')) return err3(e, opt, word, ": unknown signal before the colon") ;
+    return err3(e, opt, word, opt[1] == 'm' ? ": not from:to with two signals" : ": not sig:hook with a signal") ;
+  }
   if (!sprun_catchable(*sig))
   {
     err_cat(e, opt) ; err_cat(e, word) ;
