@@ -3,7 +3,7 @@
 # pipe nobody reads, signals are still forwarded at once and the runner
 # still exits at once; lines are whole; losses are counted.
 
-import fcntl, os, signal, sys, time
+import fcntl, os, re, shutil, signal, sys, tempfile, time
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from sprun_lib import *
 
@@ -114,5 +114,47 @@ tap.ok(len(usr) + folded + lost >= seen,
        got[-5:])
 tap.ok(got[-1:] == ["selfpipe-run: info: child %d exited 0" % r.child], "  the last line is still the child's end", got[-3:])
 r.cleanup()
+
+# a queue full of info lines still takes a warning: a hook that times out
+# while the logger is stalled is reported once the logger reads again
+rd, wr = os.pipe()
+fcntl.fcntl(wr, fcntl.F_SETFL, fl | os.O_NONBLOCK)
+filled = 0
+try:
+    while True:
+        filled += os.write(wr, b"\n" * 4096)
+except BlockingIOError:
+    pass
+fcntl.fcntl(wr, fcntl.F_SETFL, fl)
+hookdir = tempfile.mkdtemp(prefix="sprun-hook-")
+hook = os.path.join(hookdir, "slow")
+with open(hook, "w") as f:
+    f.write("#!/bin/sh\nexec sleep 30\n")
+os.chmod(hook, 0o755)
+wms = 300 if PHASE == "plain" else 1500
+r = Run(["-v", "2", "-m", "RTMIN+1:0", "-m", "RTMIN+2:0", "-c", "HUP:" + hook, "-w", str(wms)], ["-x", "TERM:0"], stderr=wr)
+os.close(wr)
+r.ready()
+# real-time signals queue, one line each (-v 2: nothing folds): far more
+# than the queue holds
+for i in range(3000):
+    os.kill(r.pid, RTMIN + 1 + i % 2)
+time.sleep(0.3 * SETTLE)
+r.kill(signal.SIGHUP)
+time.sleep(wms / 1000.0 + 0.7 * SETTLE)
+os.set_blocking(rd, False)
+buf = b""
+wait_until(lambda: drain() or b"lines lost" in buf, 5)
+r.kill(signal.SIGTERM)
+r.wait()
+wait_until(drain, 3)
+os.close(rd)
+got = [l for l in buf.decode(errors="replace").splitlines() if l.startswith("selfpipe-run: ")]
+timedout = [l for l in got if re.match(r"selfpipe-run: warning: SIGHUP from pid \d+ uid \d+ -> held: hook %s timed out after %d ms$" % (re.escape(hook), wms), l)]
+lostlines = [l for l in got if re.search(r"\b\d+ lines lost$", l)]
+tap.ok(lostlines, "stalled logger: info lines were dropped and counted (%d lines written)" % len(got), got[-5:])
+tap.ok(len(timedout) == 1, "  but the hook's time-out warning had room in the full queue", [l for l in got if "HUP" in l][-3:])
+r.cleanup()
+shutil.rmtree(hookdir, ignore_errors=True)
 
 tap.done()

@@ -19,10 +19,12 @@
     polls writable, at most PIPE_BUF bytes at a time, so a slow or
     stalled logger never holds up a forward or the exit. When the queue
     is full, lines are dropped and counted, and the count is logged once
-    the queue has drained.
+    the queue has drained. The last WARN_ROOM bytes only take warnings:
+    a flood of info lines cannot crowd out a SIGKILL or a loss report.
  */
 
 #define QUEUE_MAX 65536
+#define WARN_ROOM 8192
 #define LINE_MAX_ 1024
 
 static char queue[QUEUE_MAX] ;
@@ -48,14 +50,14 @@ int sprun_log_wants (int level)
   return !dead && (unsigned int)level <= verbosity ;
 }
 
-static void enqueue (char const *line, size_t len)
+static void enqueue (char const *line, size_t len, int level)
 {
-  if (qlen + len > QUEUE_MAX) { dropped++ ; return ; }
+  if (qlen + len > (level == SPRUN_WARN ? QUEUE_MAX : QUEUE_MAX - WARN_ROOM)) { dropped++ ; return ; }
   memcpy(queue + qlen, line, len) ;
   qlen += len ;
 }
 
-static void enqueue_stamped (char const *body, size_t len)
+static void enqueue_stamped (char const *body, size_t len, int level)
 {
   char line[TIMESTAMP + 1 + LINE_MAX_ + 32 + ULONG_FMT] ;
   size_t n = 0 ;
@@ -69,7 +71,7 @@ static void enqueue_stamped (char const *body, size_t len)
     }
   }
   memcpy(line + n, body, len) ;
-  enqueue(line, n + len) ;
+  enqueue(line, n + len, level) ;
 }
 
  /* At -v 1, the same info line again and again (a burst from one
@@ -92,7 +94,7 @@ void sprun_log_endburst (void)
     memcpy(line + len, " (repeated ", 11) ; len += 11 ;
     len += ulong_fmt(line + len, repeats) ;
     memcpy(line + len, " times)\n", 8) ; len += 8 ;
-    enqueue_stamped(line, len) ;
+    enqueue_stamped(line, len, SPRUN_INFO) ;
     repeats = 0 ;
   }
   lastlen = 0 ;
@@ -121,7 +123,7 @@ void sprun_logv (int level, char const *const *v, unsigned int n)
     return ;
   }
   sprun_log_endburst() ;
-  enqueue_stamped(body, len) ;
+  enqueue_stamped(body, len, level) ;
   if (verbosity == 1 && level == SPRUN_INFO)
   {
     memcpy(last, body, len) ;
