@@ -9,7 +9,7 @@
 #  3. no stderr at all (fd 2 closed): the runner still forwards and
 #     exits with the child's code.
 
-import fcntl, os, signal, subprocess, sys, time
+import os, signal, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from hard_lib import *
 
@@ -29,16 +29,7 @@ def paced(r, sig, n):
 
 
 # 1. stalled: fill the pipe, then give the runner a BLOCKING write end
-rfd, wfd = os.pipe()
-fl = fcntl.fcntl(wfd, fcntl.F_GETFL)
-fcntl.fcntl(wfd, fcntl.F_SETFL, fl | os.O_NONBLOCK)
-filled = 0
-try:
-    while True:
-        filled += os.write(wfd, b"x" * 4096)
-except BlockingIOError:
-    pass
-fcntl.fcntl(wfd, fcntl.F_SETFL, fl)
+rfd, wfd, filled = full_pipe()
 r = Counted([signal.SIGUSR1], stderr=wfd)
 os.close(wfd)
 tap.ok(r.ready(), "stalled stderr (%d bytes in a pipe nobody reads): the child is ready" % filled)

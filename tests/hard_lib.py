@@ -9,7 +9,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from sprun_lib import Tap, sig_name, RTMIN  # noqa: E402  (the runner tests' own)
+from sprun_lib import Tap, sig_name, RTMIN, full_pipe  # noqa: E402  (the runner tests' own)
 
 RUNNER = os.environ.get("SELFPIPE_RUN", "")
 # RTMIN (from sprun_lib) follows the runner's libc, not python3's

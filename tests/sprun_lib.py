@@ -90,6 +90,22 @@ def proc_state(pid):
     return s[s.rindex(")") + 2]
 
 
+def full_pipe():
+    """A pipe filled to the last byte, nobody reading it: a stalled logger.
+    Returns (read end, BLOCKING write end, bytes in it)."""
+    rd, wr = os.pipe()
+    os.set_blocking(wr, False)
+    filled = 0
+    for chunk in (b"x" * 4096, b"x"):
+        try:
+            while True:
+                filled += os.write(wr, chunk)
+        except BlockingIOError:
+            pass
+    os.set_blocking(wr, True)
+    return rd, wr, filled
+
+
 def wait_state(pid, want, timeout):
     """Waits until pid's state letter is want; says whether it is."""
     return bool(wait_until(lambda: proc_state(pid) == want, timeout))
