@@ -76,6 +76,18 @@ static void blocked_burst (int round, int count)
   ok(sp_read(&info) == 0, "round %d: then nothing", round) ;
 }
 
+
+ /* In a sending child: sigqueue, waiting for room when the bounded
+    queue of pending signals is full. */
+static void queue_or_die (pid_t to, int sig, int value)
+{
+  while (sigqueue(to, sig, (union sigval){ .sival_int = value }) < 0)
+  {
+    if (errno != EAGAIN) _exit(111) ;
+    sleep_ms(1) ;
+  }
+}
+
  /* A child sends count RTMIN+1 and count RTMIN+3, alternately, values
     0..count-1 each, pausing now and then; we do not read meanwhile. */
 static void paced_child (int count)
@@ -93,12 +105,7 @@ static void paced_child (int count)
     {
       for (int j = 0 ; j < 2 ; j++)
       {
-         /* the queue of pending signals is bounded: wait for room */
-        while (sigqueue(parent, j ? SIGRTMIN + 3 : SIGRTMIN + 1, (union sigval){ .sival_int = i }) < 0)
-        {
-          if (errno != EAGAIN) _exit(111) ;
-          sleep_ms(1) ;
-        }
+        queue_or_die(parent, j ? SIGRTMIN + 3 : SIGRTMIN + 1, i) ;
         sent[j]++ ;
       }
       if (!(i % 64)) sleep_ms(1) ;
@@ -145,11 +152,7 @@ static void concurrent_reader (int count)
     for (int i = 0 ; i < count ; i++)
       for (int j = 0 ; j < 2 ; j++)
       {
-        while (sigqueue(parent, j ? SIGRTMIN + 3 : SIGRTMIN + 1, (union sigval){ .sival_int = i }) < 0)
-        {
-          if (errno != EAGAIN) _exit(111) ;
-          sleep_ms(1) ;
-        }
+        queue_or_die(parent, j ? SIGRTMIN + 3 : SIGRTMIN + 1, i) ;
         sent[j]++ ;
         if (!(i % 100) && j) sleep_ms(2) ;
       }
