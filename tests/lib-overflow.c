@@ -76,7 +76,6 @@ static void blocked_burst (int round, int count)
   ok(sp_read(&info) == 0, "round %d: then nothing", round) ;
 }
 
-
  /* In a sending child: sigqueue, waiting for room when the bounded
     queue of pending signals is full. */
 static void queue_or_die (pid_t to, int sig, int value)
