@@ -21,6 +21,15 @@ static inline int under_valgrind (void)
   return phase && !strcmp(phase, "valgrind") ;
 }
 
+ /* Every deadline is stretched by SP_TIMEOUT_SCALE (default 1): a slow
+    machine gets more time, never a failure. */
+static inline double timeout_scale (void)
+{
+  char const *s = getenv("SP_TIMEOUT_SCALE") ;
+  double d = s ? atof(s) : 1 ;
+  return d > 0 ? d : 1 ;
+}
+
 static inline long long now_ms (void)
 {
   struct timespec ts ;

@@ -86,24 +86,95 @@ static void fmt_fds (char const *fds, char *s, size_t max)
     if (fds[fd]) len += snprintf(s + len, max - len, " %d", fd) ;
 }
 
-static int to_stdout (void *data)
+#include <sys/prctl.h>
+
+ /* The helper, run as "lib-spawn ids": its pid, process group, session
+    and parent death signal on stdout, and whether fd 5 is open. */
+static int ids (void)
 {
-  int fd = *(int *)data ;
-  return dup2(fd, 1) < 0 ? -1 : 0 ;
+  char buf[128] ;
+  int pdeath = -1 ;
+  int len ;
+  prctl(PR_GET_PDEATHSIG, &pdeath) ;
+  len = snprintf(buf, sizeof(buf), "%d %d %d %d %d\n", (int)getpid(), (int)getpgrp(), (int)getsid(0), pdeath, fcntl(5, F_GETFD) >= 0) ;
+  return write(1, buf, len) == len ? 0 : 111 ;
 }
 
-static int failing_setup (void *data)
+ /* Runs "lib-spawn ids" through sp_spawn with attr; its stdout is a pipe. */
+static int spawn_ids (char const *self, sp_spawnattr *attr, int *v)
 {
-  (void)data ;
-  errno = EDOM ;
-  return -1 ;
+  char buf[128] ;
+  char const *cargv[3] = { self, "ids", 0 } ;
+  int p[2] ;
+  ssize_t len = 0, r ;
+  pid_t pid ;
+  if (pipe2(p, O_CLOEXEC) < 0) return -1 ;
+  attr->fds[attr->nfds++] = (sp_spawnfd){ .from = p[1], .to = 1 } ;
+  pid = sp_spawn(self, cargv, (char const *const *)environ, attr) ;
+  close(p[1]) ;
+  while ((r = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0) len += r ;
+  close(p[0]) ;
+  buf[len] = 0 ;
+  if (pid < 0) return -1 ;
+  reap(pid) ;
+  return sscanf(buf, "%d %d %d %d %d", v, v + 1, v + 2, v + 3, v + 4) == 5 ? 0 : -1 ;
 }
 
-static int slow_setup (void *data)
+static void spawn_attrs (char const *self)
 {
-  (void)data ;
-  sleep_ms(1) ;
-  return 0 ;
+  int v[5] ;
+  int fd5 ;
+  {
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    ok(!spawn_ids(self, &a, v) && v[1] == getpgrp() && v[2] == getsid(0) && v[3] == 0 && !a.failed,
+      "sp_spawn, no flags: our group and session, no parent death signal (%d %d %d %d)", v[1], v[2], v[3], v[4]) ;
+  }
+  {
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    a.flags = SP_SPAWN_SETPGID ;
+    ok(!spawn_ids(self, &a, v) && v[1] == v[0] && v[2] == getsid(0), "SP_SPAWN_SETPGID: a group of its own, our session (%d %d %d)", v[0], v[1], v[2]) ;
+  }
+  {
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    a.flags = SP_SPAWN_SETSID | SP_SPAWN_SETPGID ;
+    ok(!spawn_ids(self, &a, v) && v[1] == v[0] && v[2] == v[0], "SP_SPAWN_SETSID: a session and a group of its own (%d %d %d)", v[0], v[1], v[2]) ;
+  }
+  {
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    a.pdeathsig = SIGUSR2 ;
+    ok(!spawn_ids(self, &a, v) && v[3] == SIGUSR2, "pdeathsig: the child's parent death signal is SIGUSR2 (%d)", v[3]) ;
+  }
+  fd5 = dup2(open("/dev/null", O_RDONLY | O_CLOEXEC), 5) ;
+  fcntl(5, F_SETFD, FD_CLOEXEC) ;
+  {
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    ok(fd5 == 5 && !spawn_ids(self, &a, v) && !v[4], "a close-on-exec fd 5 is closed in the child") ;
+  }
+  {
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    a.fds[a.nfds++] = (sp_spawnfd){ .from = 5, .to = 5 } ;
+    ok(!spawn_ids(self, &a, v) && v[4] && fcntl(5, F_GETFD) == FD_CLOEXEC, "fds { 5, 5 }: fd 5 kept open in the child only") ;
+  }
+  close(5) ;
+  {
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    char const *argv[2] = { "true", 0 } ;
+    pid_t pid ;
+    a.fds[a.nfds++] = (sp_spawnfd){ .from = 5, .to = 7 } ;
+    errno = 0 ;
+    pid = sp_spawn("true", argv, (char const *const *)environ, &a) ;
+    ok(pid == -1 && errno == EBADF && a.failed && !strcmp(a.failed, "set up descriptors"),
+      "a closed fd to move: -1 EBADF, failed = \"%s\" (errno %d)", a.failed ? a.failed : "(null)", errno) ;
+  }
+  {
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    char const *argv[2] = { "true", 0 } ;
+    pid_t pid ;
+    a.flags = SP_SPAWN_NOPATH ;
+    errno = 0 ;
+    pid = sp_spawn("true", argv, (char const *const *)environ, &a) ;
+    ok(pid == -1 && errno == ENOENT && !a.failed, "SP_SPAWN_NOPATH: \"true\" is not searched in PATH: -1 ENOENT, no setup step failed (errno %d)", errno) ;
+  }
 }
 
 static int no_children_left (void)
@@ -120,11 +191,11 @@ static void spawn_errors (void)
 
   argv[0] = "/nonexistent/program" ;
   errno = 0 ;
-  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0, 0) ;
+  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0) ;
   ok(pid == -1 && errno == ENOENT, "sp_spawn(/nonexistent/program): -1 ENOENT (errno %d)", errno) ;
   argv[0] = "sp-no-such-program-anywhere" ;
   errno = 0 ;
-  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0, 0) ;
+  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0) ;
   ok(pid == -1 && errno == ENOENT, "sp_spawn of a name not in PATH: -1 ENOENT (errno %d)", errno) ;
 
   fd = mkstemp(tmpl) ;
@@ -134,22 +205,19 @@ static void spawn_errors (void)
     close(fd) ;
     argv[0] = tmpl ;
     errno = 0 ;
-    pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0, 0) ;
+    pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0) ;
     ok(pid == -1 && errno == EACCES, "sp_spawn of a file without x permission: -1 EACCES (errno %d)", errno) ;
     unlink(tmpl) ;
   }
   argv[0] = "/tmp" ;
   errno = 0 ;
-  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0, 0) ;
+  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0) ;
   ok(pid == -1 && errno == EACCES, "sp_spawn of a directory: -1 EACCES (errno %d)", errno) ;
 
-  argv[0] = "true" ;
-  errno = 0 ;
-  pid = sp_spawn(argv[0], argv, (char const *const *)environ, &failing_setup, 0) ;
-  ok(pid == -1 && errno == EDOM, "a setup that fails with EDOM: sp_spawn -1 EDOM (errno %d)", errno) ;
   ok(no_children_left(), "the failed children were reaped") ;
 
-  pid = sp_spawn("true", argv, (char const *const *)environ, 0, 0) ;
+  argv[0] = "true" ;
+  pid = sp_spawn("true", argv, (char const *const *)environ, 0) ;
   {
     int wstat = pid > 0 ? reap(pid) : -1 ;
     ok(pid > 0 && WIFEXITED(wstat) && !WEXITSTATUS(wstat), "sp_spawn(true) with a PATH search: a pid, exit 0") ;
@@ -191,7 +259,11 @@ static void hammer (int nchildren)
   close(stop[0]) ; close(result[1]) ;
   for (int i = 0 ; i < nchildren ; i++)
   {
-    pid_t pid = sp_spawn("true", argv, (char const *const *)environ, i & 1 ? &slow_setup : 0, 0) ;
+    /* every other one with a setup step between the fork and the exec */
+    sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+    pid_t pid ;
+    if (i & 1) a.flags = SP_SPAWN_SETPGID ;
+    pid = sp_spawn("true", argv, (char const *const *)environ, &a) ;
     if (pid > 0) { spawned++ ; reap(pid) ; }
      /* keep the pipe from filling up */
     while (sp_read(&info) == 1)
@@ -224,6 +296,7 @@ int main (int argc, char const *const *argv)
   state orig, now ;
 
   if (argc > 1 && !strcmp(argv[1], "report")) return report() ;
+  if (argc > 1 && !strcmp(argv[1], "ids")) return ids() ;
 
    /* our own process group: the hammer kills it as a whole */
   if (setpgid(0, 0) < 0) { perror("setpgid") ; return 111 ; }
@@ -294,7 +367,11 @@ int main (int argc, char const *const *argv)
     if (pipe2(p, O_CLOEXEC) < 0) { perror("pipe2") ; return 111 ; }
     inheritable_fds(fds) ;
     fds[1] = 1 ;
-    pid = sp_spawn(argv[0], cargv, (char const *const *)environ, &to_stdout, p + 1) ;
+    {
+      sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+      a.fds[a.nfds++] = (sp_spawnfd){ .from = p[1], .to = 1 } ;
+      pid = sp_spawn(argv[0], cargv, (char const *const *)environ, &a) ;
+    }
     close(p[1]) ;
     while ((r = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0) len += r ;
     close(p[0]) ;
@@ -321,6 +398,7 @@ int main (int argc, char const *const *argv)
   }
 
   spawn_errors() ;
+  spawn_attrs(argv[0]) ;
   hammer(under_valgrind() ? 40 : 300) ;
 
   sp_finish() ;

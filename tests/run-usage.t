@@ -80,7 +80,12 @@ usage_error 99 -m 99:HUP $prog
 usage_error "RTMIN+40:HUP: unknown signal before the colon" -m RTMIN+40:HUP $prog
 usage_error 99 -m HUP:99 $prog
 usage_error HUP -m HUP $prog
-usage_error KILL -m KILL:TERM $prog
+usage_error "SIGKILL cannot be caught" -m KILL:TERM $prog
+usage_error "SIGSYS is a synchronous fault signal, forwarded only as itself" -m SYS:HUP $prog
+usage_error "SIGSEGV is a synchronous fault signal" -c SEGV:$tmp/hook $prog
+usage_error "-t TERM,ILL: SIGILL is a synchronous fault signal" -t TERM,ILL $prog
+usage_error "SIGCHLD is the runner's own" -m CHLD:HUP $prog
+usage_error "SIGSTOP cannot be caught" -t STOP $prog
 usage_error STOP -m STOP:TERM $prog
 usage_error CHLD -m CHLD:TERM $prog
 usage_error 9 -m 9:TERM $prog

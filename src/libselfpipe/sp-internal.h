@@ -8,10 +8,6 @@
 
 #include <selfpipe/selfpipe.h>
 
-#ifndef NSIG
-# define NSIG 65
-#endif
-
  /* One self-pipe per process: dispositions are process-wide anyway. */
 
 typedef struct sp_state_s sp_state_t, *sp_state_t_ref ;
@@ -21,11 +17,11 @@ struct sp_state_s
   pid_t owner ;                   /* the process that called sp_init */
   sigset_t trapped ;
   sigset_t origmask ;             /* the mask when sp_init was called */
-  struct sigaction orig[NSIG] ;   /* dispositions before trapping */
+  struct sigaction orig[SP_NSIG] ;   /* dispositions before trapping */
 } ;
 
 extern sp_state_t sp_state ;
-extern atomic_uint sp_lost[NSIG] ;
+extern atomic_uint sp_lost[SP_NSIG] ;
 extern atomic_int sp_lost_any ;
 extern atomic_int sp_wfd ;         /* the write end as handlers see it, -1 when closing */
 extern atomic_uint sp_inflight ;   /* handlers running now, in any thread */
@@ -36,5 +32,6 @@ extern int sp_trap_one (int) ;
 extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;
 extern int sp_atfork_register (void) ;
+extern int sp_trappable_set (sigset_t const *) ;
 
 #endif

@@ -19,7 +19,7 @@ void sp_finish (void)
   if (sp_state.p[0] < 0) return ;
   sigfillset(&blockall) ;
   sigprocmask(SIG_BLOCK, &blockall, 0) ;
-  for (int sig = 1 ; sig < NSIG ; sig++)
+  for (int sig = 1 ; sig < SP_NSIG ; sig++)
     if (sigismember(&sp_state.trapped, sig) == 1) sp_untrap_one(sig) ;
   atomic_store(&sp_wfd, -1) ;
   /* in a child of a plain fork(), the count is a copy of the parent's,

@@ -23,7 +23,7 @@ pid_t sp_fork (void)
   {
     if (sp_state.p[0] >= 0)
     {
-      for (int sig = 1 ; sig < NSIG ; sig++)
+      for (int sig = 1 ; sig < SP_NSIG ; sig++)
         if (sigismember(&sp_state.trapped, sig) == 1)
           sigaction(sig, &sp_state.orig[sig], 0) ;
       atomic_store(&sp_wfd, -1) ;

@@ -34,6 +34,26 @@ static void act_as_original (int sig, siginfo_t *si, void *ctx)
   else if (o->sa_handler != SIG_IGN) (*o->sa_handler)(sig) ;
 }
 
+ /* A fault the CPU raised (si_code > 0) cannot be a record: returning
+    would run the faulting instruction again, forever. It gets what it
+    would have got without us; an ignored one the default action, as
+    the kernel does for a fault it cannot deliver. A fault signal that
+    someone sent (kill, sigqueue, tgkill) is an ordinary delivery. */
+
+static int real_fault (int sig, siginfo_t *si, void *ctx)
+{
+  if (si->si_code <= 0 || !(sp_sig_class(sig) & SP_SIG_FAULT)) return 0 ;
+  if (!(sp_state.orig[sig].sa_flags & SA_SIGINFO) && sp_state.orig[sig].sa_handler == SIG_IGN)
+  {
+    struct sigaction dfl = { .sa_handler = SIG_DFL } ;
+    sigemptyset(&dfl.sa_mask) ;
+    sigaction(sig, &dfl, 0) ;
+    raise(sig) ;
+  }
+  else act_as_original(sig, si, ctx) ;
+  return 1 ;
+}
+
 void sp_handler (int sig, siginfo_t *si, void *ctx)
 {
   int e = errno ;
@@ -44,12 +64,11 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
      original disposition were already back */
   atomic_fetch_add(&sp_inflight, 1) ;
   fd = atomic_load(&sp_wfd) ;
+  if (real_fault(sig, si, ctx)) goto end ;
   if (fd < 0 || (atomic_load_explicit(&sp_forking, memory_order_relaxed) && getpid() != sp_state.owner))
   {
     act_as_original(sig, si, ctx) ;
-    atomic_fetch_sub(&sp_inflight, 1) ;
-    errno = e ;
-    return ;
+    goto end ;
   }
   r.sig = sig ;
   r.code = si->si_code ;
@@ -83,6 +102,7 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
     atomic_fetch_add_explicit(&sp_lost[sig], 1, memory_order_relaxed) ;
     atomic_store_explicit(&sp_lost_any, 1, memory_order_release) ;
   }
+ end:
   atomic_fetch_sub(&sp_inflight, 1) ;
   errno = e ;
 }

@@ -9,20 +9,12 @@
  /* As large as the system lets us: overflow is counted, but better avoided. */
 #define SP_PIPE_WANTED (1 << 20)
 
-static int valid_set (sigset_t const *set)
-{
-  if (sigismember(set, SIGKILL) == 1 || sigismember(set, SIGSTOP) == 1) return 0 ;
-  for (int sig = 1 ; sig < NSIG ; sig++)
-    if (sigismember(set, sig) == 1 && sig >= 32 && sig < SIGRTMIN) return 0 ;  /* reserved by libc */
-  return 1 ;
-}
-
 int sp_init (sigset_t const *set)
 {
   int sig ;
   sigset_t blockall ;
   if (sp_state.p[0] >= 0) return (errno = EBUSY, -1) ;
-  if (!valid_set(set)) return (errno = EINVAL, -1) ;
+  if (!sp_trappable_set(set)) return (errno = EINVAL, -1) ;
   if (sp_atfork_register() < 0) return -1 ;
   if (pipe2(sp_state.p, O_NONBLOCK | O_CLOEXEC) < 0) return -1 ;
   sp_state.owner = getpid() ;
@@ -35,7 +27,7 @@ int sp_init (sigset_t const *set)
   sigprocmask(SIG_BLOCK, &blockall, &sp_state.origmask) ;
   sigemptyset(&sp_state.trapped) ;
   sp_reset_read_buffer() ;
-  for (sig = 1 ; sig < NSIG ; sig++)
+  for (sig = 1 ; sig < SP_NSIG ; sig++)
   {
     atomic_store(&sp_lost[sig], 0) ;
     if (sigismember(set, sig) == 1 && sp_trap_one(sig) < 0) goto err ;
@@ -43,7 +35,7 @@ int sp_init (sigset_t const *set)
   atomic_store(&sp_lost_any, 0) ;
   {
     sigset_t mask = sp_state.origmask ;
-    for (sig = 1 ; sig < NSIG ; sig++)
+    for (sig = 1 ; sig < SP_NSIG ; sig++)
       if (sigismember(set, sig) == 1) sigdelset(&mask, sig) ;
     sigprocmask(SIG_SETMASK, &mask, 0) ;
   }

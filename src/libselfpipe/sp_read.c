@@ -23,7 +23,7 @@ void sp_reset_read_buffer (void)
 static int report_loss (sp_info *info)
 {
   if (!atomic_exchange_explicit(&sp_lost_any, 0, memory_order_acquire)) return 0 ;
-  for (int sig = 1 ; sig < NSIG ; sig++)
+  for (int sig = 1 ; sig < SP_NSIG ; sig++)
   {
     unsigned int n = atomic_exchange_explicit(&sp_lost[sig], 0, memory_order_relaxed) ;
     if (n)

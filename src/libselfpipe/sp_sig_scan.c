@@ -41,8 +41,8 @@ size_t sp_sig_scan (char const *s, int *sig)
   if (s[0] >= '0' && s[0] <= '9')
   {
     len = uint_scan(s, &n) ;
-    if (!len || !n || n > (unsigned int)SIGRTMAX) return 0 ;
-    if (n > 31 && n < (unsigned int)SIGRTMIN) return 0 ;  /* reserved by libc */
+    if (!len || n > (unsigned int)SIGRTMAX
+     || sp_sig_class((int)n) & (SP_SIG_INVALID | SP_SIG_RESERVED)) return 0 ;
     *sig = (int)n ;
     return len ;
   }

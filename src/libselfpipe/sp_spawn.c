@@ -3,49 +3,87 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <skalibs/exec.h>
 
-#include <selfpipe/selfpipe.h>
+#include "sp-internal.h"
 
  /*
-    sp_fork, an optional setup in the child, then exec with a PATH
-    search. A close-on-exec pipe carries the errno of a failed setup or
-    exec back, so the caller learns about it instead of seeing a child
-    exit 127: the pid is returned only once the exec has succeeded.
+    sp_fork, the steps attr asks for, then exec, with a PATH search
+    unless SP_SPAWN_NOPATH. A close-on-exec pipe carries back the errno
+    and the step of a failure, so the caller learns what failed instead
+    of seeing a child exit 127: the pid is returned only once the exec
+    has succeeded. attr->failed names a setup step that failed, and
+    stays 0 when the fork or the exec did.
  */
 
-pid_t sp_spawn (char const *file, char const *const *argv, char const *const *envp, sp_childsetup_func_ref setup, void *data)
+static char const *const stepname[5] = { 0, "setsid", "setpgid", "set the parent death signal", "set up descriptors" } ;
+
+static unsigned int child_steps (sp_spawnattr const *attr, pid_t parent)
 {
+  /* a new session is a new process group too */
+  if (attr->flags & SP_SPAWN_SETSID) { if (setsid() < 0) return 1 ; }
+  else if (attr->flags & SP_SPAWN_SETPGID && setpgid(0, 0) < 0) return 2 ;
+  if (attr->pdeathsig)
+  {
+    if (prctl(PR_SET_PDEATHSIG, attr->pdeathsig) < 0) return 3 ;
+    /* the parent may have died before the prctl */
+    if (getppid() != parent) raise(attr->pdeathsig) ;
+  }
+  for (unsigned int i = 0 ; i < attr->nfds && i < SP_SPAWN_FDMAX ; i++)
+  {
+    sp_spawnfd const *f = attr->fds + i ;
+    if (f->from == f->to)
+    {
+      int flags = fcntl(f->to, F_GETFD) ;
+      if (flags < 0 || fcntl(f->to, F_SETFD, flags & ~FD_CLOEXEC) < 0) return 4 ;
+    }
+    else if (dup2(f->from, f->to) < 0) return 4 ;
+  }
+  return 0 ;
+}
+
+pid_t sp_spawn (char const *file, char const *const *argv, char const *const *envp, sp_spawnattr *attr)
+{
+  static sp_spawnattr const none = SP_SPAWNATTR_ZERO ;
+  sp_spawnattr const *a = attr ? attr : &none ;
   int p[2] ;
-  int e ;
+  int report[2] ;  /* step, errno */
   ssize_t r ;
-  pid_t pid ;
+  pid_t pid, parent = getpid() ;
+  if (attr) attr->failed = 0 ;
   if (pipe2(p, O_CLOEXEC) < 0) return -1 ;
   pid = sp_fork() ;
   if (pid < 0)
   {
-    e = errno ;
+    int e = errno ;
     close(p[1]) ; close(p[0]) ;
     return (errno = e, -1) ;
   }
   if (!pid)
   {
     close(p[0]) ;
-    if (!setup || (*setup)(data) >= 0) exec_ae(file, argv, envp) ;
-    e = errno ;
-    if (write(p[1], &e, sizeof(e)) < 0) _exit(127) ;
+    report[0] = (int)child_steps(a, parent) ;
+    if (!report[0])
+    {
+      if (a->flags & SP_SPAWN_NOPATH) execve(file, (char *const *)argv, (char *const *)envp) ;
+      else exec_ae(file, argv, envp) ;
+    }
+    report[1] = errno ;
+    if (write(p[1], report, sizeof(report)) < 0) _exit(127) ;
     _exit(127) ;
   }
   close(p[1]) ;
-  do r = read(p[0], &e, sizeof(e)) ;
+  do r = read(p[0], report, sizeof(report)) ;
   while (r < 0 && errno == EINTR) ;
   close(p[0]) ;
-  if (r == (ssize_t)sizeof(e))
+  if (r == (ssize_t)sizeof(report))
   {
     while (waitpid(pid, 0, 0) < 0 && errno == EINTR) ;
-    return (errno = e, -1) ;
+    if (attr) attr->failed = stepname[report[0]] ;
+    return (errno = report[1], -1) ;
   }
   return pid ;
 }

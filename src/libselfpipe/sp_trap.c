@@ -12,11 +12,11 @@ int sp_trap (sigset_t const *set)
   sigset_t blockall, old, mask ;
   int e = 0 ;
   if (sp_state.p[0] < 0) return (errno = EBADF, -1) ;
-  if (sigismember(set, SIGKILL) == 1 || sigismember(set, SIGSTOP) == 1) return (errno = EINVAL, -1) ;
+  if (!sp_trappable_set(set)) return (errno = EINVAL, -1) ;
   sigfillset(&blockall) ;
   sigprocmask(SIG_BLOCK, &blockall, &old) ;
   mask = old ;
-  for (int sig = 1 ; sig < NSIG ; sig++)
+  for (int sig = 1 ; sig < SP_NSIG ; sig++)
   {
     int want = sigismember(set, sig) == 1 ;
     int have = sigismember(&sp_state.trapped, sig) == 1 ;

@@ -7,16 +7,32 @@
 #include <stddef.h>
 #include <signal.h>
 
+#include <skalibs/gccattributes.h>
 #include <skalibs/tai.h>
 
 #include <selfpipe/selfpipe.h>
 
-#ifndef NSIG
-# define NSIG 65
-#endif
-
 #define SPRUN_NAME "selfpipe-run"
 #define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog..."
+
+ /* A stop schedule: each stage sends sig, ms after the stage before.
+    Stage 0 is the stop signal itself, forwarded as it came (sig 0). */
+
+#define SPRUN_STAGES_MAX 8
+
+typedef struct sprun_stage_s sprun_stage ;
+struct sprun_stage_s
+{
+  int sig ;
+  unsigned int ms ;
+} ;
+
+typedef struct sprun_schedule_s sprun_schedule ;
+struct sprun_schedule_s
+{
+  unsigned int n ;
+  sprun_stage stage[SPRUN_STAGES_MAX] ;
+} ;
 
  /* What the options say. Fixed-size storage, indexed by signal number:
     parsing never allocates. Strings point into argv. */
@@ -25,22 +41,22 @@ typedef struct sprun_config_s sprun_config ;
 struct sprun_config_s
 {
   unsigned int verbosity ;
-  unsigned int killtimeout ;    /* -k, ms; 0: never */
-  unsigned int hooktimeout ;    /* -w, ms; 0: never */
-  int exitzero ;                /* -e: this exit code is reported as 0; -1: none */
-  int pdeathsig ;               /* -p; 0: none */
-  unsigned char timestamp ;     /* -T */
-  unsigned char pgroup ;        /* -g */
-  unsigned char subreaper ;     /* -s */
-  unsigned char reraise ;       /* -r */
-  unsigned char stopsig[NSIG] ; /* -t: 1 for a stop signal */
-  unsigned char mapped[NSIG] ;  /* 1 if -m named this signal */
-  int map[NSIG] ;               /* -m: what is forwarded for each signal; 0: nothing */
-  char const *hook[NSIG] ;      /* -c: the hook's path, or 0 */
+  unsigned int hooktimeout ;       /* -w, ms; 0: never */
+  int exitzero ;                   /* -e: this exit code is reported as 0; -1: none */
+  int pdeathsig ;                  /* -p; 0: none */
+  unsigned char timestamp ;        /* -T */
+  unsigned char pgroup ;           /* -g */
+  unsigned char subreaper ;        /* -s */
+  unsigned char reraise ;          /* -r */
+  sprun_schedule stop ;            /* -k: what follows a stop signal */
+  unsigned char stopsig[SP_NSIG] ; /* -t: 1 for a stop signal */
+  unsigned char mapped[SP_NSIG] ;  /* 1 if -m named this signal */
+  int map[SP_NSIG] ;               /* -m: what is forwarded for each signal; 0: nothing */
+  char const *hook[SP_NSIG] ;      /* -c: the hook's path, or 0 */
 } ;
 
 extern int sprun_parse (sprun_config *, int, char const *const *, char *, size_t) ;
-extern int sprun_catchable (int) ;
+extern char const *sprun_source_refusal (int) ;
 
  /* Logging: a bounded queue, written to fd 2 only when it polls writable */
 
@@ -57,13 +73,62 @@ extern int sprun_log_pending (void) ;
 extern void sprun_log_write (void) ;
 extern void sprun_log_flush_nowait (void) ;
 
+ /* One delivery on its way: filled once from the record, every module
+    adds what it did, one renderer prints it. */
+
+enum sprun_outcome_e
+{
+  SPRUN_EV_FORWARDED,   /* to, target */
+  SPRUN_EV_FAILED,      /* to, target, err */
+  SPRUN_EV_IGNORED,     /* -m sig:0 */
+  SPRUN_EV_SELF,        /* caused by the runner */
+  SPRUN_EV_TERMINAL,    /* the terminal sent it to the child already */
+  SPRUN_EV_COALESCED,   /* hook */
+  SPRUN_EV_NOSTART,     /* hook, err */
+  SPRUN_EV_TIMEDOUT,    /* hook, ms */
+  SPRUN_EV_REFUSED      /* hook, wstat */
+} ;
+
+typedef struct sprun_event_s sprun_event ;
+struct sprun_event_s
+{
+  sp_info info ;
+  enum sprun_outcome_e outcome ;
+  int to ;              /* the signal sent */
+  pid_t target ;        /* to whom: a pid, or minus a process group */
+  int err ;             /* errno of what failed */
+  char const *hook ;    /* the hook that decided */
+  int wstat ;           /* the hook's wait status */
+  unsigned int ms ;     /* the hook's time-out */
+} ;
+
+extern void sprun_event_init (sprun_event *, sp_info const *) ;
+extern void sprun_event_log (sprun_event const *) ;
+
+ /* The target: whom the service's signals go to. The only caller of
+    kill() on the service; safe in a signal handler. */
+
+extern void sprun_target_set (pid_t, int) ;
+extern void sprun_target_clear (void) ;
+extern pid_t sprun_target (void) ;
+extern int sprun_target_kill (int, pid_t *) ;
+extern size_t sprun_fmt_target (char *, int, pid_t) ;
+#define SPRUN_TARGET_MAX 64
+
+ /* Stopping: the schedule that follows a stop signal */
+
+extern void sprun_stop_begin (int) ;
+extern void sprun_stop_cont (int) ;
+extern int sprun_stop_deadline (tain *) ;
+extern void sprun_stop_timers (void) ;
+
  /* The running state */
 
 typedef struct sprun_hook_s sprun_hook ;
 struct sprun_hook_s
 {
-  pid_t pid ;         /* the running hook, 0 if none */
-  sp_info info ;      /* the delivery it decides on */
+  pid_t pid ;         /* the running hook, also its process group; 0 if none */
+  sprun_event ev ;    /* the delivery it decides on */
   sp_info next ;      /* the newest coalesced delivery, if again */
   tain deadline ;
   unsigned char again ;
@@ -75,36 +140,33 @@ struct sprun_state_s
 {
   sprun_config const *cfg ;
   pid_t self ;
-  unsigned char jobstop[NSIG] ;  /* TSTP TTIN TTOU: 1 if their default action was in force at startup */
+  unsigned char jobstop[SP_NSIG] ;  /* 1 if a job-control stop's default action was in force at startup */
   pid_t child ;        /* 0 once reaped */
   int wstat ;          /* the child's wait status, once reaped */
   unsigned char done ; /* the child has been reaped */
-  unsigned char killarmed ;
-  int killsig ;        /* the stop signal that armed the kill deadline */
-  unsigned int killms ;
-  tain killdeadline ;
-  sprun_hook hooks[NSIG] ;
+  sprun_hook hooks[SP_NSIG] ;
 } ;
 
 extern sprun_state sprun ;
 
-extern size_t sprun_fmt_event (char *, sp_info const *) ;
-#define SPRUN_EVENT_MAX 80
 extern size_t sprun_fmt_status (char *, int) ;
 #define SPRUN_STATUS_MAX 40
-extern size_t sprun_fmt_pidtarget (char *, int, pid_t, int) ;
-#define SPRUN_TARGET_MAX 64
 
+extern void sprun_trap (void) ;
+extern void sprun_spawn (char const *const *) ;
 extern void sprun_signal (sp_info const *) ;
-extern void sprun_deliver (sp_info const *) ;
+extern void sprun_deliver (sprun_event *) ;
+extern void sprun_stopself_init (void) ;
 extern void sprun_stopself (int) ;
 extern void sprun_reap (void) ;
-extern void sprun_hook_request (sp_info const *) ;
+extern void sprun_hook_request (sprun_event *) ;
+extern int sprun_hook_reaping (pid_t) ;
 extern int sprun_hook_end (pid_t, int) ;
+extern int sprun_hook_deadline (tain *) ;
 extern void sprun_hook_timers (void) ;
 extern void sprun_hook_killall (void) ;
 extern void sprun_timers (void) ;
 extern int sprun_deadline (tain *) ;
-extern pid_t sprun_spawn (char const *const *) ;
+extern void sprun_exit (void) gccattr_noreturn ;
 
 #endif

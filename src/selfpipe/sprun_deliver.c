@@ -2,42 +2,36 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <string.h>
 
 #include "sprun.h"
 
- /* Applies -m, forwards, sends SIGCONT after a stop signal, THEN logs:
-    a stalled stderr never delays a forward. */
+ /* Applies -m and forwards through the target, THEN logs: a stalled
+    stderr never delays a forward. */
 
-void sprun_deliver (sp_info const *info)
+void sprun_deliver (sprun_event *ev)
 {
   sprun_config const *cfg = sprun.cfg ;
-  char ev[SPRUN_EVENT_MAX] ;
-  char tgt[SPRUN_TARGET_MAX] ;
-  int to = cfg->map[info->sig] ;
-  pid_t target ;
-  /* once reaped, the pid may belong to someone else */
-  if (!sprun.child) return ;
-  target = cfg->pgroup ? -sprun.child : sprun.child ;
-  if (to && kill(target, to) < 0)
-  {
-    int e = errno ;
-    sprun_fmt_event(ev, info) ;
-    sprun_fmt_pidtarget(tgt, to, sprun.child, cfg->pgroup) ;
-    sprun_log(SPRUN_WARN, ev, " -> ", tgt, " failed: ", strerror(e)) ;
-    return ;
-  }
-  if (to && to != SIGCONT && cfg->stopsig[info->sig]) kill(target, SIGCONT) ;
-  sprun_fmt_event(ev, info) ;
+  int sig = ev->info.sig ;
+  int to = cfg->map[sig] ;
+  /* no target: the child is dead, and its pid may soon be someone else's */
+  if (!sprun_target()) return ;
   if (!to)
   {
-    sprun_log(SPRUN_INFO, ev, " -> ignored") ;
+    ev->outcome = SPRUN_EV_IGNORED ;
+    sprun_event_log(ev) ;
     return ;
   }
-  sprun_fmt_pidtarget(tgt, to, sprun.child, cfg->pgroup) ;
-  sprun_log(SPRUN_INFO, ev, " -> ", tgt) ;
+  ev->to = to ;
+  if (sprun_target_kill(to, &ev->target) < 0)
+  {
+    ev->err = errno ;
+    ev->outcome = SPRUN_EV_FAILED ;
+    sprun_event_log(ev) ;
+    return ;
+  }
+  if (cfg->stopsig[sig]) sprun_stop_cont(to) ;
+  ev->outcome = SPRUN_EV_FORWARDED ;
+  sprun_event_log(ev) ;
   /* the runner stops when it has told the child to stop */
-  if ((info->sig == SIGTSTP || info->sig == SIGTTIN || info->sig == SIGTTOU)
-   && (to == SIGTSTP || to == SIGTTIN || to == SIGTTOU || to == SIGSTOP))
-    sprun_stopself(info->sig) ;
+  if (sp_sig_class(sig) & SP_SIG_STOP && sp_sig_class(to) & SP_SIG_STOP) sprun_stopself(sig) ;
 }

@@ -1,7 +1,7 @@
 /* ISC license. */
 
 #include <errno.h>
-#include <stdlib.h>
+#include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/wait.h>
@@ -18,51 +18,57 @@ extern char **environ ;
     if it exits 0. Deliveries of the same signal while it runs are
     coalesced into one re-run once it ends, so the newest state is
     what gets checked. Other signals never wait behind it.
+    Each hook leads a process group of its own: when it ends, times
+    out, or the child goes, the whole group goes, so a hook that forks
+    (sh -c 'nginx -t && ...') leaves nothing behind.
  */
 
-typedef struct hookexec_s hookexec ;
-struct hookexec_s
-{
-  char const *path ;
-  char sig[SP_SIGNAME_MAX + 1] ;
-  char child[PID_FMT] ;
-  char sender[PID_FMT] ;
-} ;
+static char const *const hookvars[3] = { "SELFPIPE_SIGNAL=", "SELFPIPE_CHILD=", "SELFPIPE_SENDER=" } ;
 
- /* In the child: the environment, stdout to the runner's stderr, and
-    an exec of the path as given (checked at startup), no PATH search. */
-
-static int hook_setup (void *data)
+static int ours (char const *var)
 {
-  hookexec const *h = data ;
-  char const *argv[2] = { h->path, 0 } ;
-  if (setenv("SELFPIPE_SIGNAL", h->sig, 1) < 0
-   || setenv("SELFPIPE_CHILD", h->child, 1) < 0
-   || setenv("SELFPIPE_SENDER", h->sender, 1) < 0) return -1 ;
-  if (dup2(2, 1) < 0 && errno != EBADF) return -1 ;
-  execve(h->path, (char *const *)argv, environ) ;
-  return -1 ;
+  for (unsigned int i = 0 ; i < 3 ; i++)
+    if (!strncmp(var, hookvars[i], strlen(hookvars[i]))) return 1 ;
+  return 0 ;
+}
+
+static pid_t hook_spawn (char const *path, sp_info const *info)
+{
+  size_t n = 0, m = 0 ;
+  char vsig[16 + SP_SIGNAME_MAX + 1] = "SELFPIPE_SIGNAL=" ;
+  char vchild[15 + PID_FMT] = "SELFPIPE_CHILD=" ;
+  char vsender[16 + PID_FMT] = "SELFPIPE_SENDER=" ;
+  char const *argv[2] = { path, 0 } ;
+  sp_spawnattr attr = SP_SPAWNATTR_ZERO ;
+  while (environ[n]) n++ ;
+  {
+    char const *envp[n + 4] ;
+    vsig[16 + sp_sig_fmt(vsig + 16, info->sig)] = 0 ;
+    vchild[15 + pid_fmt(vchild + 15, sprun.child)] = 0 ;
+    vsender[16 + (info->pid > 0 ? pid_fmt(vsender + 16, info->pid) : 0)] = 0 ;
+    for (size_t i = 0 ; i < n ; i++) if (!ours(environ[i])) envp[m++] = environ[i] ;
+    envp[m++] = vsig ; envp[m++] = vchild ; envp[m++] = vsender ; envp[m] = 0 ;
+    /* the path as checked at startup, no PATH search; its stdout is our stderr */
+    attr.flags = SP_SPAWN_SETPGID | SP_SPAWN_NOPATH ;
+    if (fcntl(2, F_GETFD) >= 0) attr.fds[attr.nfds++] = (sp_spawnfd){ .from = 2, .to = 1 } ;
+    return sp_spawn(path, argv, envp, &attr) ;
+  }
 }
 
 static void hook_start (int sig, sp_info const *info)
 {
   sprun_hook *h = sprun.hooks + sig ;
-  hookexec x = { .path = sprun.cfg->hook[sig] } ;
-  char const *argv[2] = { x.path, 0 } ;
+  char const *path = sprun.cfg->hook[sig] ;
   pid_t pid ;
-  x.sig[sp_sig_fmt(x.sig, sig)] = 0 ;
-  x.child[pid_fmt(x.child, sprun.child)] = 0 ;
-  if (info->pid > 0) x.sender[pid_fmt(x.sender, info->pid)] = 0 ;
-  else x.sender[0] = 0 ;
-  h->info = *info ;
+  sprun_event_init(&h->ev, info) ;
+  h->ev.hook = path ;
   h->timedout = 0 ;
-  pid = sp_spawn(x.path, argv, (char const *const *)environ, &hook_setup, &x) ;
+  pid = hook_spawn(path, info) ;
   if (pid < 0)
   {
-    int e = errno ;
-    char ev[SPRUN_EVENT_MAX] ;
-    sprun_fmt_event(ev, info) ;
-    sprun_log(SPRUN_WARN, ev, " -> held: hook ", x.path, " could not start: ", strerror(e)) ;
+    h->ev.outcome = SPRUN_EV_NOSTART ;
+    h->ev.err = errno ;
+    sprun_event_log(&h->ev) ;
     return ;
   }
   h->pid = pid ;
@@ -75,57 +81,74 @@ static void hook_start (int sig, sp_info const *info)
   if (sprun_log_wants(SPRUN_DEBUG))
   {
     char fmt[PID_FMT] ;
+    char name[SP_SIGNAME_MAX + 1] ;
     fmt[pid_fmt(fmt, pid)] = 0 ;
-    sprun_log(SPRUN_DEBUG, "hook ", x.path, " pid ", fmt, " started for ", x.sig) ;
+    name[sp_sig_fmt(name, sig)] = 0 ;
+    sprun_log(SPRUN_DEBUG, "hook ", path, " pid ", fmt, " started for ", name) ;
   }
 }
 
-void sprun_hook_request (sp_info const *info)
+void sprun_hook_request (sprun_event *ev)
 {
-  sprun_hook *h = sprun.hooks + info->sig ;
+  sprun_hook *h = sprun.hooks + ev->info.sig ;
   if (h->pid)
   {
-    char ev[SPRUN_EVENT_MAX] ;
-    h->next = *info ;
+    h->next = ev->info ;
     h->again = 1 ;
-    sprun_fmt_event(ev, info) ;
-    sprun_log(SPRUN_INFO, ev, " -> coalesced: hook ", sprun.cfg->hook[info->sig], " running") ;
+    ev->outcome = SPRUN_EV_COALESCED ;
+    ev->hook = sprun.cfg->hook[ev->info.sig] ;
+    sprun_event_log(ev) ;
     return ;
   }
-  hook_start(info->sig, info) ;
+  hook_start(ev->info.sig, &ev->info) ;
+}
+
+static sprun_hook *find (pid_t pid)
+{
+  for (int sig = 1 ; sig < SP_NSIG ; sig++)
+    if (sprun.hooks[sig].pid == pid) return sprun.hooks + sig ;
+  return 0 ;
+}
+
+ /* pid is dead and not yet reaped, so its group id is still its own:
+    end what the hook left behind. Returns 1 if pid was a hook. */
+
+int sprun_hook_reaping (pid_t pid)
+{
+  if (!find(pid)) return 0 ;
+  kill(-pid, SIGKILL) ;
+  return 1 ;
 }
 
  /* Returns 1 if pid was a hook. */
 
 int sprun_hook_end (pid_t pid, int wstat)
 {
-  char ev[SPRUN_EVENT_MAX] ;
-  char st[SPRUN_STATUS_MAX] ;
-  sprun_hook *h = 0 ;
+  sprun_hook *h = find(pid) ;
   int sig ;
-  for (sig = 1 ; sig < NSIG ; sig++)
-    if (sprun.hooks[sig].pid == pid) { h = sprun.hooks + sig ; break ; }
   if (!h) return 0 ;
+  sig = (int)(h - sprun.hooks) ;
   h->pid = 0 ;
-  sprun_fmt_status(st, wstat) ;
   if (sprun_log_wants(SPRUN_DEBUG))
   {
     char fmt[PID_FMT] ;
+    char st[SPRUN_STATUS_MAX] ;
     fmt[pid_fmt(fmt, pid)] = 0 ;
-    sprun_log(SPRUN_DEBUG, "hook ", sprun.cfg->hook[sig], " pid ", fmt, " ", st) ;
+    sprun_fmt_status(st, wstat) ;
+    sprun_log(SPRUN_DEBUG, "hook ", h->ev.hook, " pid ", fmt, " ", st) ;
   }
   if (h->timedout)
   {
-    char fmt[UINT_FMT] ;
-    fmt[uint_fmt(fmt, sprun.cfg->hooktimeout)] = 0 ;
-    sprun_fmt_event(ev, &h->info) ;
-    sprun_log(SPRUN_WARN, ev, " -> held: hook ", sprun.cfg->hook[sig], " timed out after ", fmt, " ms") ;
+    h->ev.outcome = SPRUN_EV_TIMEDOUT ;
+    h->ev.ms = sprun.cfg->hooktimeout ;
+    sprun_event_log(&h->ev) ;
   }
-  else if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) sprun_deliver(&h->info) ;
+  else if (WIFEXITED(wstat) && !WEXITSTATUS(wstat)) sprun_deliver(&h->ev) ;
   else
   {
-    sprun_fmt_event(ev, &h->info) ;
-    sprun_log(SPRUN_INFO, ev, " -> held: hook ", sprun.cfg->hook[sig], " ", st) ;
+    h->ev.outcome = SPRUN_EV_REFUSED ;
+    h->ev.wstat = wstat ;
+    sprun_event_log(&h->ev) ;
   }
   if (h->again && sprun.child)
   {
@@ -135,15 +158,31 @@ int sprun_hook_end (pid_t pid, int wstat)
   return 1 ;
 }
 
+int sprun_hook_deadline (tain *deadline)
+{
+  int has = 0 ;
+  if (!sprun.cfg->hooktimeout) return 0 ;
+  for (int sig = 1 ; sig < SP_NSIG ; sig++)
+  {
+    sprun_hook const *h = sprun.hooks + sig ;
+    if (h->pid && !h->timedout && (!has || tain_less(&h->deadline, deadline)))
+    {
+      *deadline = h->deadline ;
+      has = 1 ;
+    }
+  }
+  return has ;
+}
+
 void sprun_hook_timers (void)
 {
   if (!sprun.cfg->hooktimeout) return ;
-  for (int sig = 1 ; sig < NSIG ; sig++)
+  for (int sig = 1 ; sig < SP_NSIG ; sig++)
   {
     sprun_hook *h = sprun.hooks + sig ;
     if (h->pid && !h->timedout && !tain_future(&h->deadline))
     {
-      kill(h->pid, SIGKILL) ;
+      kill(-h->pid, SIGKILL) ;
       h->timedout = 1 ;
     }
   }
@@ -153,6 +192,6 @@ void sprun_hook_timers (void)
 
 void sprun_hook_killall (void)
 {
-  for (int sig = 1 ; sig < NSIG ; sig++)
-    if (sprun.hooks[sig].pid) kill(sprun.hooks[sig].pid, SIGKILL) ;
+  for (int sig = 1 ; sig < SP_NSIG ; sig++)
+    if (sprun.hooks[sig].pid) kill(-sprun.hooks[sig].pid, SIGKILL) ;
 }

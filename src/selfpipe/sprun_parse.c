@@ -39,15 +39,25 @@ static int err3 (errbuf *e, char const *a, char const *b, char const *c)
   return -1 ;
 }
 
-int sprun_catchable (int sig)
+ /* What the runner cannot take as the source of -m, -c or -t, in
+    words; 0 if it can. A fault signal is forwarded, but only as
+    itself: remapping or gating it would invite loops on a real one. */
+
+char const *sprun_source_refusal (int sig)
 {
-  switch (sig)
-  {
-    case SIGKILL : case SIGSTOP : case SIGCHLD :
-    case SIGSEGV : case SIGBUS : case SIGFPE : case SIGILL : case SIGTRAP : case SIGSYS :
-      return 0 ;
-    default : return sig > 0 && sig < NSIG ;
-  }
+  unsigned int class = sp_sig_class(sig) ;
+  if (class & (SP_SIG_INVALID | SP_SIG_UNCATCHABLE | SP_SIG_RESERVED | SP_SIG_FAULT)) return sp_sig_class_str(class) ;
+  if (class & SP_SIG_CHILD) return "is the runner's own" ;
+  return 0 ;
+}
+
+ /* "-m KILL:TERM: SIGKILL cannot be caught" */
+static int refused (errbuf *e, char const *opt, char const *word, int sig, char const *why)
+{
+  char name[SP_SIGNAME_MAX + 1] ;
+  name[sp_sig_fmt(name, sig)] = 0 ;
+  err3(e, opt, word, ": ") ;
+  return err3(e, name, " ", why) ;
 }
 
  /* a whole signal word, followed by end (0: the end of the string) */
@@ -81,10 +91,9 @@ static int scan_source (char const *opt, char const *word, char const *s, int *s
     if (strchr(s, ':')) return err3(e, opt, word, ": unknown signal before the colon") ;
     return err3(e, opt, word, opt[1] == 'm' ? ": not from:to with two signals" : ": not sig:hook with a signal") ;
   }
-  if (!sprun_catchable(*sig))
   {
-    err_cat(e, opt) ; err_cat(e, word) ;
-    return err3(e, ": ", *sig == SIGCHLD ? "SIGCHLD is the runner's own" : "this signal cannot be caught", "") ;
+    char const *why = sprun_source_refusal(*sig) ;
+    if (why) return refused(e, opt, word, *sig, why) ;
   }
   return 0 ;
 }
@@ -124,9 +133,11 @@ static int parse_stopsigs (sprun_config *cfg, char const *list, errbuf *e)
   for (;;)
   {
     int sig ;
+    char const *why ;
     size_t len = sp_sig_scan(s, &sig) ;
     if (!len || (s[len] && s[len] != ',')) return err3(e, "-t ", list, ": not a list of signals") ;
-    if (!sprun_catchable(sig)) return err3(e, "-t ", list, ": a signal in the list cannot be caught") ;
+    why = sprun_source_refusal(sig) ;
+    if (why) return refused(e, "-t ", list, sig, why) ;
     cfg->stopsig[sig] = 1 ;
     if (!s[len]) return 0 ;
     s += len + 1 ;
@@ -144,7 +155,8 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
   cfg->hooktimeout = 10000 ;
   cfg->exitzero = -1 ;
   cfg->stopsig[SIGTERM] = 1 ;
-  for (int sig = 0 ; sig < NSIG ; sig++) cfg->map[sig] = sig ;
+  cfg->stop.n = 1 ;
+  for (int sig = 0 ; sig < SP_NSIG ; sig++) cfg->map[sig] = sig ;
 
   /* argv may be shorter than argc says: stop at the first null */
   if (argc < 0 || !argv) argc = 0 ;
@@ -180,8 +192,14 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
         break ;
       }
       case 'k' :
-        if (!scan_ms(l.arg, &cfg->killtimeout)) return err3(&e, "-k ", l.arg, ": not a number of milliseconds") ;
+      {
+        unsigned int ms ;
+        if (!scan_ms(l.arg, &ms)) return err3(&e, "-k ", l.arg, ": not a number of milliseconds") ;
+        /* the stop signal, then SIGKILL ms later; 0: never */
+        cfg->stop.n = ms ? 2 : 1 ;
+        cfg->stop.stage[1] = (sprun_stage){ .sig = SIGKILL, .ms = ms } ;
         break ;
+      }
       case 'w' :
         if (!scan_ms(l.arg, &cfg->hooktimeout)) return err3(&e, "-w ", l.arg, ": not a number of milliseconds") ;
         break ;

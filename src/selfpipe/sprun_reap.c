@@ -7,20 +7,43 @@
 
 #include "sprun.h"
 
- /* SIGCHLD deliveries coalesce: reap everything there is. The main
+ /*
+    SIGCHLD deliveries coalesce: reap everything there is. The main
     child's status decides the exit; hooks decide their signal; other
-    children are orphans (-s, or as PID 1). */
+    children are orphans (-s, or as PID 1).
+    Each dead process is first seen without being reaped (WNOWAIT):
+    while it is a zombie its pid is still its own, so the target is
+    cleared, and a hook's leftovers are killed, before that pid can
+    name anybody else.
+ */
+
+static pid_t next_dead (void)
+{
+  for (;;)
+  {
+    siginfo_t si ;
+    si.si_pid = 0 ;
+    if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+    {
+      if (errno == EINTR) continue ;
+      return 0 ;
+    }
+    return si.si_pid ;
+  }
+}
 
 void sprun_reap (void)
 {
-  for (;;)
+  pid_t pid ;
+  while ((pid = next_dead()) > 0)
   {
     char fmt[PID_FMT] ;
     char st[SPRUN_STATUS_MAX] ;
     int wstat ;
-    pid_t pid = waitpid(-1, &wstat, WNOHANG) ;
-    if (pid < 0 && errno == EINTR) continue ;
-    if (pid <= 0) break ;
+    if (pid == sprun.child) sprun_target_clear() ;
+    else sprun_hook_reaping(pid) ;
+    while (waitpid(pid, &wstat, 0) < 0)
+      if (errno != EINTR) return ;
     fmt[pid_fmt(fmt, pid)] = 0 ;
     sprun_fmt_status(st, wstat) ;
     if (pid == sprun.child)

@@ -3,27 +3,21 @@
 #include <signal.h>
 
 #include <skalibs/types.h>
-#include <skalibs/tai.h>
 
 #include "sprun.h"
 
- /* PIPE and XFSZ that its own writes caused (the kernel sends them as
-    if the process had sent them to itself), and the job-control TTIN
-    and TTOU that the terminal sent to the runner's own group while the
-    child has its own (-g): nothing the child should see. */
+ /* The kernel's answer to the runner's own I/O (PIPE and XFSZ from its
+    writes; TTIN and TTOU that the terminal sent to the runner's own
+    group while the child has its own, -g): nothing the child should
+    see. */
 
 static int self_caused (sp_info const *info)
 {
-  switch (info->sig)
-  {
-    case SIGPIPE :
-    case SIGXFSZ :
-      return info->pid == sprun.self || info->code == SI_KERNEL ;
-    case SIGTTIN :
-    case SIGTTOU :
-      return info->pid == sprun.self || (info->code == SI_KERNEL && sprun.cfg->pgroup) ;
-    default : return 0 ;
-  }
+  unsigned int class = sp_sig_class(info->sig) ;
+  if (!(class & SP_SIG_OWNIO)) return 0 ;
+  if (info->pid == sprun.self) return 1 ;
+  if (info->code != SI_KERNEL) return 0 ;
+  return class & SP_SIG_TTY ? sprun.cfg->pgroup : 1 ;
 }
 
  /* Without -g, what the terminal sends to the foreground group has
@@ -31,24 +25,7 @@ static int self_caused (sp_info const *info)
 
 static int terminal_sent (sp_info const *info)
 {
-  if (info->code != SI_KERNEL || sprun.cfg->pgroup) return 0 ;
-  switch (info->sig)
-  {
-    case SIGINT : case SIGQUIT : case SIGTSTP : case SIGTTIN : case SIGTTOU :
-    case SIGWINCH : case SIGHUP : case SIGCONT :
-      return 1 ;
-    default : return 0 ;
-  }
-}
-
-static void arm_kill (int sig)
-{
-  tain t ;
-  sprun.killarmed = 1 ;
-  sprun.killsig = sig ;
-  sprun.killms = sprun.cfg->killtimeout ;
-  tain_from_millisecs(&t, (int)sprun.cfg->killtimeout) ;
-  tain_add_g(&sprun.killdeadline, &t) ;
+  return info->code == SI_KERNEL && !sprun.cfg->pgroup && sp_sig_class(info->sig) & SP_SIG_TTY ;
 }
 
 static void child_changed (sp_info const *info)
@@ -66,38 +43,43 @@ static void child_changed (sp_info const *info)
     sprun_log(SPRUN_DEBUG, "child ", fmt, " continued") ;
 }
 
+static void lost (sp_info const *info)
+{
+  char name[SP_SIGNAME_MAX + 1] ;
+  char fmt[UINT_FMT] ;
+  name[sp_sig_fmt(name, info->sig)] = 0 ;
+  fmt[uint_fmt(fmt, info->lost)] = 0 ;
+  sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, " lost (the signal pipe was full)") ;
+}
+
+ /* One record from the pipe: where it goes. */
+
 void sprun_signal (sp_info const *info)
 {
   sprun_config const *cfg = sprun.cfg ;
   int sig = info->sig ;
-  char ev[SPRUN_EVENT_MAX] ;
-  if (info->lost)
-  {
-    char name[SP_SIGNAME_MAX + 1] ;
-    char fmt[UINT_FMT] ;
-    name[sp_sig_fmt(name, sig)] = 0 ;
-    fmt[uint_fmt(fmt, info->lost)] = 0 ;
-    sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, " lost (the signal pipe was full)") ;
-  }
+  sprun_event ev ;
+  if (info->lost) lost(info) ;
   if (sig == SIGCHLD)
   {
     if (!info->lost) child_changed(info) ;
     sprun_reap() ;
     return ;
   }
-  if (sig <= 0 || sig >= NSIG) return ;
-  if (cfg->stopsig[sig] && cfg->killtimeout && !sprun.killarmed) arm_kill(sig) ;
+  if (sig <= 0 || sig >= SP_NSIG) return ;
+  if (cfg->stopsig[sig]) sprun_stop_begin(sig) ;
+  sprun_event_init(&ev, info) ;
   if (self_caused(info))
   {
-    sprun_fmt_event(ev, info) ;
-    sprun_log(SPRUN_INFO, ev, " -> not forwarded: caused by the runner") ;
+    ev.outcome = SPRUN_EV_SELF ;
+    sprun_event_log(&ev) ;
   }
   else if (terminal_sent(info))
   {
-    sprun_fmt_event(ev, info) ;
-    sprun_log(SPRUN_INFO, ev, " -> not forwarded: terminal already sent it") ;
-    if (sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) sprun_stopself(sig) ;
+    ev.outcome = SPRUN_EV_TERMINAL ;
+    sprun_event_log(&ev) ;
+    if (sp_sig_class(sig) & SP_SIG_STOP) sprun_stopself(sig) ;
   }
-  else if (cfg->hook[sig]) sprun_hook_request(info) ;
-  else sprun_deliver(info) ;
+  else if (cfg->hook[sig]) sprun_hook_request(&ev) ;
+  else sprun_deliver(&ev) ;
 }

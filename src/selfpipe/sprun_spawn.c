@@ -1,44 +1,44 @@
 /* ISC license. */
 
 #include <errno.h>
-#include <string.h>
 #include <unistd.h>
-#include <sys/prctl.h>
+
+#include <skalibs/strerr.h>
 
 #include "sprun.h"
 
 extern char **environ ;
 
-static pid_t parent ;
-
- /* In the child, before the exec. A failure here is the runner's, not
-    prog's: it says so and exits 111 instead of passing for an exec
-    error. */
-
-static void die_in_child (char const *what)
+ /* 127: not found; 126: found, not runnable; 111: anything else */
+static int exec_exitcode (int e)
 {
-  char const *reason = strerror(errno) ;
-  char const *v[5] = { SPRUN_NAME ": fatal: unable to ", what, ": ", reason, "\n" } ;
-  for (unsigned int i = 0 ; i < 5 ; i++)
-    if (write(2, v[i], strlen(v[i])) < 0) break ;
-  _exit(111) ;
-}
-
-static int child_setup (void *data)
-{
-  sprun_config const *cfg = data ;
-  if (cfg->pgroup && setpgid(0, 0) < 0) die_in_child("setpgid") ;
-  if (cfg->pdeathsig)
+  switch (e)
   {
-    if (prctl(PR_SET_PDEATHSIG, cfg->pdeathsig) < 0) die_in_child("set the parent death signal") ;
-    /* the runner may have died before the prctl */
-    if (getppid() != parent) raise(cfg->pdeathsig) ;
+    case ENOENT : case ENOTDIR :
+      return 127 ;
+    case EACCES : case EPERM : case ENOEXEC : case EISDIR : case ETXTBSY :
+    case ELIBBAD : case E2BIG : case ELOOP : case ENAMETOOLONG :
+      return 126 ;
+    default : return 111 ;
   }
-  return 0 ;
 }
 
-pid_t sprun_spawn (char const *const *argv)
+ /* The child, in its own group with -g, with the parent death signal
+    of -p. A failure before the exec is the runner's, not prog's: 111. */
+
+void sprun_spawn (char const *const *argv)
 {
-  parent = getpid() ;
-  return sp_spawn(argv[0], argv, (char const *const *)environ, &child_setup, (void *)sprun.cfg) ;
+  sprun_config const *cfg = sprun.cfg ;
+  sp_spawnattr attr = SP_SPAWNATTR_ZERO ;
+  pid_t pid ;
+  if (cfg->pgroup) attr.flags |= SP_SPAWN_SETPGID ;
+  attr.pdeathsig = cfg->pdeathsig ;
+  pid = sp_spawn(argv[0], argv, (char const *const *)environ, &attr) ;
+  if (pid < 0)
+  {
+    if (attr.failed) strerr_diefu1sys(111, attr.failed) ;
+    strerr_diefu2sys(exec_exitcode(errno), "spawn ", argv[0]) ;
+  }
+  sprun.child = pid ;
+  sprun_target_set(pid, cfg->pgroup) ;
 }

@@ -9,14 +9,15 @@
 
 #include "sprun.h"
 
- /* TSTP, TTIN and TTOU mean "stop the job": once the child has been
-    told, the runner does what the signal's default action would have
-    done to it, so a shell or supervisor sees the job stopped. It stops,
+ /* The job-control stops (TSTP, TTIN, TTOU) mean "stop the job": once
+    the child has been told, the runner does what the signal's default
+    action would have done to it, so a shell or supervisor sees the job stopped. It stops,
     unless the signal was ignored or blocked when the runner started,
     or its process group is orphaned: the kernel discards job-control
     stops there, for the child as well. SIGSTOP does the stopping, so no
     handler has to move (and valgrind, which ignores a default-action
-    TSTP, stops too). */
+    TSTP, stops too). Whether each would stop the runner is read once,
+    at startup, before the signals are trapped. */
 
  /* the parent of pid, from /proc; -1 if unknown */
 static pid_t parent_of (pid_t pid)
@@ -59,6 +60,18 @@ static int orphaned (void)
     if (p < 0) return 0 ;  /* no /proc: assume a job-control shell */
   }
   return 1 ;
+}
+
+void sprun_stopself_init (void)
+{
+  sigset_t mask ;
+  sigprocmask(SIG_BLOCK, 0, &mask) ;
+  for (int sig = 1 ; sig < SP_NSIG ; sig++)
+  {
+    struct sigaction sa ;
+    if ((sp_sig_class(sig) & (SP_SIG_STOP | SP_SIG_UNCATCHABLE)) != SP_SIG_STOP) continue ;
+    sprun.jobstop[sig] = sigaction(sig, 0, &sa) == 0 && sa.sa_handler == SIG_DFL && sigismember(&mask, sig) != 1 ;
+  }
 }
 
 void sprun_stopself (int sig)

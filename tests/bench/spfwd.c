@@ -29,7 +29,7 @@ int main (int argc, char const *const *argv)
   sigdelset(&set, SIGSTOP) ;
   for (int sig = 32 ; sig < SIGRTMIN ; sig++) sigdelset(&set, sig) ;
   if (sp_init(&set) < 0) return 111 ;
-  child = sp_spawn(argv[1], argv + 1, (char const *const *)environ, 0, 0) ;
+  child = sp_spawn(argv[1], argv + 1, (char const *const *)environ, 0) ;
   if (child < 0) return errno == ENOENT ? 127 : 126 ;
   for (;;)
   {

@@ -38,11 +38,11 @@ static void check_config (sprun_config const *cfg, char **words, int n)
 {
   for (int sig = 0 ; sig < NSIG ; sig++)
   {
-    if (cfg->stopsig[sig]) check(sprun_catchable(sig)) ;
-    if (cfg->mapped[sig]) check(sprun_catchable(sig)) ;
+    if (cfg->stopsig[sig]) check(!sprun_source_refusal(sig)) ;
+    if (cfg->mapped[sig]) check(!sprun_source_refusal(sig)) ;
     check(cfg->map[sig] >= 0 && cfg->map[sig] <= SIGRTMAX) ;
     if (!cfg->mapped[sig]) check(cfg->map[sig] == sig) ;
-    if (cfg->hook[sig]) check(sprun_catchable(sig) && points_into(cfg->hook[sig], words, n)) ;
+    if (cfg->hook[sig]) check(!sprun_source_refusal(sig) && points_into(cfg->hook[sig], words, n)) ;
   }
   check(cfg->pdeathsig >= 0 && cfg->pdeathsig <= SIGRTMAX) ;
   check(cfg->exitzero >= -1 && cfg->exitzero <= 255) ;

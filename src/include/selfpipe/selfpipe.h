@@ -9,6 +9,13 @@
 
 #include <skalibs/tai.h>
 
+ /* One more than the highest signal number */
+#ifdef NSIG
+# define SP_NSIG NSIG
+#else
+# define SP_NSIG 65
+#endif
+
  /*
     libselfpipe: the self-pipe trick, one pipe per process.
     Every delivery of a trapped signal is one fixed-size sp_info record,
@@ -45,16 +52,52 @@ extern int sp_wait_deadline (sp_info *, tain const *, tain *) ;
 
  /* Children that get the original signal state back */
 
-typedef int sp_childsetup_func (void *) ;
-typedef sp_childsetup_func *sp_childsetup_func_ref ;
-
 extern pid_t sp_fork (void) ;
-extern pid_t sp_spawn (char const *, char const *const *, char const *const *, sp_childsetup_func_ref, void *) ;
 
- /* Signal names */
+ /* What sp_spawn does in the child, in this order, before the exec */
+
+#define SP_SPAWN_SETSID 0x01   /* a new session (and process group) */
+#define SP_SPAWN_SETPGID 0x02  /* a new process group */
+#define SP_SPAWN_NOPATH 0x04   /* exec file as given: no PATH search */
+#define SP_SPAWN_FDMAX 8
+
+typedef struct sp_spawnfd_s sp_spawnfd ;
+struct sp_spawnfd_s
+{
+  int from ;  /* dup2(from, to); from == to: only clear close-on-exec */
+  int to ;
+} ;
+
+typedef struct sp_spawnattr_s sp_spawnattr ;
+struct sp_spawnattr_s
+{
+  unsigned int flags ;
+  int pdeathsig ;                     /* 0: none */
+  unsigned int nfds ;
+  sp_spawnfd fds[SP_SPAWN_FDMAX] ;    /* kept open in the child */
+  char const *failed ;                /* set by sp_spawn: the setup step that failed, 0 if none */
+} ;
+#define SP_SPAWNATTR_ZERO { .flags = 0, .pdeathsig = 0, .nfds = 0, .failed = 0 }
+
+extern pid_t sp_spawn (char const *, char const *const *, char const *const *, sp_spawnattr *) ;
+
+ /* Signal names and classes */
 
 #define SP_SIGNAME_MAX 16
 extern size_t sp_sig_scan (char const *, int *) ;
 extern size_t sp_sig_fmt (char *, int) ;
+
+#define SP_SIG_INVALID 0x001      /* not a signal number */
+#define SP_SIG_UNCATCHABLE 0x002  /* KILL, STOP */
+#define SP_SIG_RESERVED 0x004     /* libc's own, below SIGRTMIN: never trapped, never named */
+#define SP_SIG_FAULT 0x008        /* SEGV BUS FPE ILL TRAP SYS: a CPU fault when si_code > 0 */
+#define SP_SIG_STOP 0x010         /* stops the process by default: STOP TSTP TTIN TTOU */
+#define SP_SIG_TTY 0x020          /* the terminal sends it to its foreground group */
+#define SP_SIG_OWNIO 0x040        /* PIPE XFSZ TTIN TTOU: the kernel's answer to the process's own I/O */
+#define SP_SIG_CHILD 0x080        /* CHLD */
+#define SP_SIG_RT 0x100           /* SIGRTMIN to SIGRTMAX */
+
+extern unsigned int sp_sig_class (int) ;
+extern char const *sp_sig_class_str (unsigned int) ;
 
 #endif
