@@ -32,6 +32,6 @@ extern int sp_trap_one (int) ;
 extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;
 extern int sp_atfork_register (void) ;
-extern int sp_trappable_set (sigset_t const *) ;
+extern int sp_set_has_class (sigset_t const *, unsigned int) ;
 
 #endif

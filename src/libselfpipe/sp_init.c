@@ -14,7 +14,7 @@ int sp_init (sigset_t const *set)
   int sig ;
   sigset_t blockall ;
   if (sp_state.p[0] >= 0) return (errno = EBUSY, -1) ;
-  if (!sp_trappable_set(set)) return (errno = EINVAL, -1) ;
+  if (sp_set_has_class(set, SP_SIG_UNCATCHABLE | SP_SIG_RESERVED)) return (errno = EINVAL, -1) ;
   if (sp_atfork_register() < 0) return -1 ;
   if (pipe2(sp_state.p, O_NONBLOCK | O_CLOEXEC) < 0) return -1 ;
   sp_state.owner = getpid() ;

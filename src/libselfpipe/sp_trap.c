@@ -12,7 +12,7 @@ int sp_trap (sigset_t const *set)
   sigset_t blockall, old, mask ;
   int e = 0 ;
   if (sp_state.p[0] < 0) return (errno = EBADF, -1) ;
-  if (!sp_trappable_set(set)) return (errno = EINVAL, -1) ;
+  if (sp_set_has_class(set, SP_SIG_UNCATCHABLE)) return (errno = EINVAL, -1) ;
   sigfillset(&blockall) ;
   sigprocmask(SIG_BLOCK, &blockall, &old) ;
   mask = old ;

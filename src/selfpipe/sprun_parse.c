@@ -144,6 +144,56 @@ static int parse_stopsigs (sprun_config *cfg, char const *list, errbuf *e)
   }
 }
 
+ /* One option and its argument into cfg; -1 with the message in e. */
+
+static int option (sprun_config *cfg, int c, subgetopt const *l, char const *const *argv, errbuf *e)
+{
+  char opt[3] = { '-', 0, 0 } ;
+  switch (c)
+  {
+    case 'v' :
+    {
+      size_t len = uint_scan(l->arg, &cfg->verbosity) ;
+      if (!len || l->arg[len]) return err3(e, "-v ", l->arg, ": not a number") ;
+      return 0 ;
+    }
+    case 'T' : cfg->timestamp = 1 ; return 0 ;
+    case 'g' : cfg->pgroup = 1 ; return 0 ;
+    case 's' : cfg->subreaper = 1 ; return 0 ;
+    case 'r' : cfg->reraise = 1 ; return 0 ;
+    case 'e' :
+    {
+      unsigned int code ;
+      size_t len = uint_scan(l->arg, &code) ;
+      if (!len || l->arg[len] || code > 255) return err3(e, "-e ", l->arg, ": not an exit code (0 to 255)") ;
+      cfg->exitzero = (int)code ;
+      return 0 ;
+    }
+    case 'k' :
+    {
+      unsigned int ms ;
+      if (!scan_ms(l->arg, &ms)) return err3(e, "-k ", l->arg, ": not a number of milliseconds") ;
+      /* the stop signal, then SIGKILL ms later; 0: never */
+      cfg->stop.n = ms ? 2 : 1 ;
+      cfg->stop.stage[1] = (sprun_stage){ .sig = SIGKILL, .ms = ms } ;
+      return 0 ;
+    }
+    case 'w' :
+      return scan_ms(l->arg, &cfg->hooktimeout) ? 0 : err3(e, "-w ", l->arg, ": not a number of milliseconds") ;
+    case 't' : return parse_stopsigs(cfg, l->arg, e) ;
+    case 'p' :
+      return scan_sig(l->arg, &cfg->pdeathsig, 0) ? 0 : err3(e, "-p ", l->arg, ": unknown signal") ;
+    case 'm' : return parse_map(cfg, l->arg, e) ;
+    case 'c' : return parse_hook(cfg, l->arg, e) ;
+    default :
+      opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
+      if (l->problem == '-') return err3(e, "unknown option ", argv[l->ind], "") ;
+      if (l->problem && strchr("vektpmcw", l->problem))
+        return err3(e, "option ", opt, " needs an argument") ;
+      return err3(e, "unknown option ", opt, "") ;
+  }
+}
+
 int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err, size_t errlen)
 {
   errbuf e = { .s = err, .max = errlen, .len = 0 } ;
@@ -165,62 +215,9 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    char opt[3] = { '-', 0, 0 } ;
     int c = subgetopt_r(argc, argv, "v:Tgsre:k:t:p:m:c:w:", &l) ;
     if (c == -1) break ;
-    opt[1] = l.problem > 32 && l.problem < 127 ? (char)l.problem : '?' ;
-    switch (c)
-    {
-      case 'v' :
-      {
-        unsigned int v ;
-        size_t len = uint_scan(l.arg, &v) ;
-        if (!len || l.arg[len]) return err3(&e, "-v ", l.arg, ": not a number") ;
-        cfg->verbosity = v ;
-        break ;
-      }
-      case 'T' : cfg->timestamp = 1 ; break ;
-      case 'g' : cfg->pgroup = 1 ; break ;
-      case 's' : cfg->subreaper = 1 ; break ;
-      case 'r' : cfg->reraise = 1 ; break ;
-      case 'e' :
-      {
-        unsigned int code ;
-        size_t len = uint_scan(l.arg, &code) ;
-        if (!len || l.arg[len] || code > 255) return err3(&e, "-e ", l.arg, ": not an exit code (0 to 255)") ;
-        cfg->exitzero = (int)code ;
-        break ;
-      }
-      case 'k' :
-      {
-        unsigned int ms ;
-        if (!scan_ms(l.arg, &ms)) return err3(&e, "-k ", l.arg, ": not a number of milliseconds") ;
-        /* the stop signal, then SIGKILL ms later; 0: never */
-        cfg->stop.n = ms ? 2 : 1 ;
-        cfg->stop.stage[1] = (sprun_stage){ .sig = SIGKILL, .ms = ms } ;
-        break ;
-      }
-      case 'w' :
-        if (!scan_ms(l.arg, &cfg->hooktimeout)) return err3(&e, "-w ", l.arg, ": not a number of milliseconds") ;
-        break ;
-      case 't' :
-        if (parse_stopsigs(cfg, l.arg, &e) < 0) return -1 ;
-        break ;
-      case 'p' :
-        if (!scan_sig(l.arg, &cfg->pdeathsig, 0)) return err3(&e, "-p ", l.arg, ": unknown signal") ;
-        break ;
-      case 'm' :
-        if (parse_map(cfg, l.arg, &e) < 0) return -1 ;
-        break ;
-      case 'c' :
-        if (parse_hook(cfg, l.arg, &e) < 0) return -1 ;
-        break ;
-      default :
-        if (l.problem == '-') return err3(&e, "unknown option ", argv[l.ind], "") ;
-        if (l.problem && strchr("vektpmcw", l.problem))
-          return err3(&e, "option ", opt, " needs an argument") ;
-        return err3(&e, "unknown option ", opt, "") ;
-    }
+    if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
   }
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
