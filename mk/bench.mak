@@ -10,7 +10,8 @@ $(B)/bench/%: tests/bench/%.c $(STATIC_LIB) $(HEADERS_ALL) $(wildcard tests/benc
 	@mkdir -p $(@D)
 	$(CC) $(SP_CFLAGS) -Itests/bench $(SP_LDFLAGS) -o $@ $< $(STATIC_LIB) -Wl,--as-needed $(LIBS) -lpthread
 
-# The floor of a static runner, next to the static builds of issue 6.
+# The floor of a static runner, to measure the static builds of
+# selfpipe-run (make musl, --enable-allstatic) against.
 $(B)/bench/minfwd-static: tests/bench/minfwd.c
 	@mkdir -p $(@D)
 	$(CC) $(SP_CFLAGS) -static -o $@ $<
