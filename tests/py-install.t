@@ -19,7 +19,7 @@ MAKE = os.environ.get("MAKE", "make")
 def make(*args):
     # a make of its own, not a part of the make check that may run us
     env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    return subprocess.run([MAKE, "-s", "-C", pytap.SRC, "B=" + pytap.BUILD] + list(args),
+    return subprocess.run([MAKE, "-s", "-C", pytap.SRC, "SP_BUILDDIR=" + pytap.BUILD] + list(args),
                           capture_output=True, text=True, env=env)
 
 
