@@ -40,9 +40,11 @@ def roff_text(s):
 
 
 def roff_args(s):
-    return [a if a is not None else b for a, b in
-            ((m.group(1).replace('""', '"') if m.group(1) is not None else None, m.group(2))
-             for m in re.finditer(r'"((?:[^"]|"")*)"|(\S+)', s))]
+    """The arguments of a request: words, or "quoted strings" ("" inside is ")."""
+    out = []
+    for m in re.finditer(r'"((?:[^"]|"")*)"|(\S+)', s):
+        out.append(m.group(1).replace('""', '"') if m.group(1) is not None else m.group(2))
+    return out
 
 
 def roff_line(line):
@@ -236,7 +238,8 @@ def strip_names(proto):
 
 
 def proto_name(proto):
-    m = re.search(r"(\w+)\($", proto.split("(")[0] + "(")
+    """The name a prototype declares: the last word before its "("."""
+    m = re.search(r"(\w+)\s*$", proto.split("(")[0]) if "(" in proto else None
     return m and m.group(1)
 
 
