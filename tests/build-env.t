@@ -29,7 +29,9 @@ HOSTILE = {
     "FUZZ_CC": "/nonexistent/fuzz-cc", "FUZZ_RUNS": "3", "FUZZ_DIR": "/nonexistent/fuzz",
     "COV_DIR": "/nonexistent/cov", "MUSL_DIR": "/nonexistent/musl", "MUSL_MAX_SIZE": "1",
     "SONAME": "hostile.so", "version": "9.9.9.9", "prefix": "/nonexistent/prefix",
-    "libdir": "/nonexistent/libdir",
+    "libdir": "/nonexistent/libdir", "bindir": "/nonexistent/bindir", "pythondir": "/nonexistent/py",
+    # configure took CC from the environment once; make keeps its choice
+    "CC": "/nonexistent/cc",
 }
 
 # Taken from the environment on purpose: the usual build and install
@@ -106,6 +108,14 @@ class Scratch(unittest.TestCase):
         self.assertIn("build-san/selfpipe-run", outs)
         self.assertIn("-fsanitize=address,undefined", r.stdout)
         self.assertNotIn("-shared", r.stdout)
+
+    def test_install_dirs(self):
+        """make -n install: configure's directories, not the environment's; DESTDIR is honoured"""
+        r = self.make("-n", "install", env=dict(HOSTILE, DESTDIR="/staging"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("/staging/usr/local/lib/libselfpipe.a", r.stdout)
+        self.assertIn("/staging/usr/local/bin", r.stdout)
+        self.assertNotIn("/nonexistent", r.stdout + r.stderr)
 
     def test_fuzz_knobs(self):
         """FUZZ_RUNS and FUZZ_CC: from the command line, not from the environment"""
