@@ -10,13 +10,23 @@ config.mak:
 include package/info
 include package/targets.mak
 
+# The knobs of this Makefile are set with :=, so that only the command
+# line changes them (make SANITIZE=1, make SP_BUILDDIR=dir): the
+# environment does not. A user's shell may export B, SANITIZE or
+# DO_SHARED for reasons of its own, and that must not move the build
+# or change its flavour. The exceptions are the usual ones: CFLAGS,
+# CPPFLAGS, LDFLAGS, RANLIB, AR, and DESTDIR for make install
+# (DESTDIR=... make install is common, and ignoring it would install
+# into the live system).
+SANITIZE :=
+
 # A build directory per flavour, so a sanitizer build can sit beside the normal one.
 ifeq ($(SANITIZE),1)
-B ?= build-san
+SP_BUILDDIR := build-san
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 DO_SHARED := false
 else
-B ?= build
+SP_BUILDDIR := build
 SAN_FLAGS :=
 endif
 
@@ -42,15 +52,15 @@ version_minor := $(word 2,$(subst ., ,$(version)))
 SONAME := libselfpipe.so.$(version_major).$(version_minor)
 SHLIB := libselfpipe.so.$(version)
 
-LIB_OBJS := $(patsubst src/%.c,$(B)/obj/%.o,$(LIB_SOURCES))
-LIB_LOBJS := $(patsubst src/%.c,$(B)/obj/%.lo,$(LIB_SOURCES))
-STATIC_LIB := $(B)/libselfpipe.a
-SHARED_LIB := $(B)/$(SHLIB)
-BINS := $(addprefix $(B)/,$(BIN_TARGETS))
+LIB_OBJS := $(patsubst src/%.c,$(SP_BUILDDIR)/obj/%.o,$(LIB_SOURCES))
+LIB_LOBJS := $(patsubst src/%.c,$(SP_BUILDDIR)/obj/%.lo,$(LIB_SOURCES))
+STATIC_LIB := $(SP_BUILDDIR)/libselfpipe.a
+SHARED_LIB := $(SP_BUILDDIR)/$(SHLIB)
+BINS := $(addprefix $(SP_BUILDDIR)/,$(BIN_TARGETS))
 HEADERS_ALL := $(wildcard src/include/selfpipe/*.h) $(wildcard src/libselfpipe/*.h) $(wildcard src/selfpipe/*.h)
 
 # Extra pieces (tests, benchmarks, bindings...) add to these in mk/*.mak.
-ALL_TARGETS := $(STATIC_LIB) $(BINS) $(B)/selfpipe.pc
+ALL_TARGETS := $(STATIC_LIB) $(BINS) $(SP_BUILDDIR)/selfpipe.pc
 ifeq ($(DO_SHARED),true)
 ALL_TARGETS += $(SHARED_LIB)
 endif
@@ -61,11 +71,11 @@ PHONY_TARGETS := it all install install-lib install-bin install-include install-
 
 all: $(ALL_TARGETS)
 
-$(B)/obj/%.o: src/%.c $(HEADERS_ALL)
+$(SP_BUILDDIR)/obj/%.o: src/%.c $(HEADERS_ALL)
 	@mkdir -p $(@D)
 	$(CC) $(SP_CFLAGS) -c -o $@ $<
 
-$(B)/obj/%.lo: src/%.c $(HEADERS_ALL)
+$(SP_BUILDDIR)/obj/%.lo: src/%.c $(HEADERS_ALL)
 	@mkdir -p $(@D)
 	$(CC) $(SP_CFLAGS) -fPIC -c -o $@ $<
 
@@ -80,18 +90,18 @@ RANLIB ?= ranlib
 # --enable-allstatic is about the programs: the shared library is never -static.
 $(SHARED_LIB): $(LIB_LOBJS)
 	$(CC) -shared -Wl,-soname,$(SONAME) $(filter-out -static,$(SP_LDFLAGS)) -o $@ $^ $(LIBS)
-	ln -sf $(SHLIB) $(B)/$(SONAME)
-	ln -sf $(SONAME) $(B)/libselfpipe.so
+	ln -sf $(SHLIB) $(SP_BUILDDIR)/$(SONAME)
+	ln -sf $(SONAME) $(SP_BUILDDIR)/libselfpipe.so
 
 # Programs use the static library of their own package, as skarnet packages do.
 # (The objects come through a function: a literal % in a static pattern
 # rule's prerequisites would be replaced by the stem.)
-bin_objs = $(patsubst src/%.c,$(B)/obj/%.o,$($(1)_SOURCES))
+bin_objs = $(patsubst src/%.c,$(SP_BUILDDIR)/obj/%.o,$($(1)_SOURCES))
 .SECONDEXPANSION:
-$(BINS): $(B)/%: $$(call bin_objs,$$*) $(STATIC_LIB)
+$(BINS): $(SP_BUILDDIR)/%: $$(call bin_objs,$$*) $(STATIC_LIB)
 	$(CC) $(SP_LDFLAGS) -o $@ $^ $(PROG_LIBS)
 
-$(B)/selfpipe.pc: package/info config.mak
+$(SP_BUILDDIR)/selfpipe.pc: package/info config.mak
 	@mkdir -p $(@D)
 	printf '%s\n' 'prefix=$(prefix)' 'libdir=$(libdir)' 'includedir=$(includedir)' '' \
 	  'Name: selfpipe' 'Description: the self-pipe trick: every signal delivery as a siginfo record, in order' \
@@ -113,7 +123,7 @@ endif
 
 install-bin: $(BINS)
 	mkdir -p $(DESTDIR)$(bindir)
-	for i in $(BIN_TARGETS) ; do install -m 755 $(B)/$$i $(DESTDIR)$(bindir)/$$i || exit 1 ; done
+	for i in $(BIN_TARGETS) ; do install -m 755 $(SP_BUILDDIR)/$$i $(DESTDIR)$(bindir)/$$i || exit 1 ; done
 
 install-include: $(LIB_HEADERS)
 	mkdir -p $(DESTDIR)$(includedir)/selfpipe
@@ -124,9 +134,9 @@ install-man:
 	for i in $(MAN1) ; do install -m 644 $$i $(DESTDIR)$(mandir)/man1/ || exit 1 ; done
 	for i in $(MAN3) ; do install -m 644 $$i $(DESTDIR)$(mandir)/man3/ || exit 1 ; done
 
-install-pc: $(B)/selfpipe.pc
+install-pc: $(SP_BUILDDIR)/selfpipe.pc
 	mkdir -p $(DESTDIR)$(pkgconfigdir)
-	install -m 644 $(B)/selfpipe.pc $(DESTDIR)$(pkgconfigdir)/selfpipe.pc
+	install -m 644 $(SP_BUILDDIR)/selfpipe.pc $(DESTDIR)$(pkgconfigdir)/selfpipe.pc
 
 # The whole suite: a normal pass, a pass under ASan+UBSan, one under valgrind.
 check: all

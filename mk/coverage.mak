@@ -16,8 +16,8 @@ coverage:
 	rm -rf $(COV_DIR)
 	mkdir -p $(COV_DIR)
 	$(CC) -std=gnu11 -Wall -Wextra -O2 -c -o $(COV_DIR)/gcov-exit.o tests/coverage/gcov-exit.c
-	$(MAKE) B=$(COV_DIR) CFLAGS='-O0 -g --coverage' LDFLAGS='--coverage $(COV_DIR)/gcov-exit.o' DO_SHARED=false all tests
-	$(MAKE) B=$(COV_DIR)/shared $(COV_DIR)/shared/$(SHLIB)
+	$(MAKE) SP_BUILDDIR=$(COV_DIR) CFLAGS='-O0 -g --coverage' LDFLAGS='--coverage $(COV_DIR)/gcov-exit.o' DO_SHARED=false all tests
+	$(MAKE) SP_BUILDDIR=$(COV_DIR)/shared $(COV_DIR)/shared/$(SHLIB)
 	ln -sf shared/libselfpipe.so $(COV_DIR)/libselfpipe.so
 	chmod -R a+rwX $(COV_DIR)/obj
 	-umask 0 ; SP_CHECK_QUICK=1 SP_CHECK_BUILD=$(COV_DIR) sh tests/check > $(COV_DIR)/check.log 2>&1 ; tail -n 1 $(COV_DIR)/check.log

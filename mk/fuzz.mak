@@ -6,8 +6,8 @@
 # to); a crash leaves build-fuzz/crash-* and fails the target.
 
 FUZZ_DIR := build-fuzz
-FUZZ_CC ?= clang
-FUZZ_RUNS ?= 200000
+FUZZ_CC := clang
+FUZZ_RUNS := 200000
 FUZZ_SAN := -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Isrc/include -Isrc/selfpipe -g -O1 $(FUZZ_SAN)
 FUZZ_NAMES := $(patsubst tests/fuzz/fuzz-%.c,%,$(wildcard tests/fuzz/fuzz-*.c))

@@ -2,12 +2,12 @@
 # library. `make tests` builds them; `make check` runs the suite.
 
 TEST_SOURCES := $(sort $(wildcard tests/*.c))
-TEST_BINS := $(patsubst tests/%.c,$(B)/tests/%,$(TEST_SOURCES))
+TEST_BINS := $(patsubst tests/%.c,$(SP_BUILDDIR)/tests/%,$(TEST_SOURCES))
 TEST_LIBS := $(LIBS) -lpthread -lutil
 
 tests: $(TEST_BINS)
 
-$(B)/tests/%: tests/%.c $(STATIC_LIB) $(HEADERS_ALL) $(wildcard tests/*.h)
+$(SP_BUILDDIR)/tests/%: tests/%.c $(STATIC_LIB) $(HEADERS_ALL) $(wildcard tests/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(SP_CFLAGS) -Itests $(SP_LDFLAGS) -o $@ $< $(STATIC_LIB) $(TEST_LIBS)
 

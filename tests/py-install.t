@@ -17,10 +17,8 @@ MAKE = os.environ.get("MAKE", "make")
 
 
 def make(*args):
-    # a make of its own, not a part of the make check that may run us
-    env = {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
-    return subprocess.run([MAKE, "-s", "-C", pytap.SRC, "B=" + pytap.BUILD] + list(args),
-                          capture_output=True, text=True, env=env)
+    return subprocess.run([MAKE, "-s", "-C", pytap.SRC, "SP_BUILDDIR=" + pytap.BUILD] + list(args),
+                          capture_output=True, text=True, env=pytap.make_env())
 
 
 class Install(unittest.TestCase):
@@ -43,7 +41,7 @@ class Install(unittest.TestCase):
                 "    os.kill(os.getpid(), signal.SIGUSR1); print(sp.poll().name)\n")
         r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, cwd="/")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(r.stdout.split(), [os.path.join(lib, "libselfpipe.so.0.1"), "SIGUSR1"])
+        self.assertEqual(r.stdout.split(), [os.path.join(lib, pytap.make_var("SONAME")), "SIGUSR1"])
 
     def test_disabled(self):
         """DO_PYTHON=false (configure --disable-python): nothing installed"""

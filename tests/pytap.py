@@ -16,6 +16,23 @@ os.environ.setdefault("SELFPIPE_LIB", os.path.join(BUILD, "libselfpipe.so"))
 sys.path.insert(0, os.path.join(SRC, "src", "python"))
 
 
+def make_env():
+    """The environment for a make of the test's own, not a part of the
+    make check that may run it."""
+    return {k: v for k, v in os.environ.items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+
+def make_var(name, *args):
+    """The value of a variable of the tree's Makefile, as make sees it
+    (args: more variable settings for its command line)."""
+    import subprocess
+    rule = "sp-print-var:\n\t@printf '%%s\\n' '$(%s)'\n" % name
+    r = subprocess.run([os.environ.get("MAKE", "make"), "-s", "--no-print-directory", "-C", SRC,
+                        "-f", "Makefile", "-f", "-"] + list(args) + ["sp-print-var"],
+                       input=rule, capture_output=True, text=True, env=make_env(), check=True)
+    return r.stdout.rstrip("\n")
+
+
 class TapResult(unittest.TestResult):
     def __init__(self):
         super().__init__()

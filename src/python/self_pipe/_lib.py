@@ -5,8 +5,19 @@ import ctypes
 import ctypes.util
 import os
 
-# The ABI this module mirrors: libselfpipe 0.1 (the soname).
-SONAME = "libselfpipe.so.0.1"
+try:
+    from . import _config      # written by make install
+except ImportError:
+    _config = None
+
+# The library's soname comes from the build, never from this file:
+# make install writes the Makefile's SONAME into _config.py, so the
+# module and the library it was installed with always agree, whatever
+# the version. Without _config (the module of the source tree, or one
+# copied by hand) it is None, and the library is looked for by its
+# link name.
+SONAME = getattr(_config, "soname", None)
+LINKNAME = "libselfpipe.so"
 
 
 class SigVal(ctypes.Union):
@@ -53,13 +64,17 @@ def _candidates():
     if env:
         return [env], True
     here = os.path.dirname(os.path.abspath(__file__))
-    c = [os.path.join(here, n) for n in ("libselfpipe.so", SONAME)]
-    try:
-        from . import _config      # written by make install: the libdir
+    c = [os.path.join(here, LINKNAME)]
+    if SONAME:
+        # installed: the soname it was built with, and no other (another
+        # soname is another ABI)
+        c.append(os.path.join(here, SONAME))
         c.append(os.path.join(_config.libdir, SONAME))
-    except ImportError:
-        pass
-    c.append(SONAME)                # the dynamic linker's own search
+        c.append(SONAME)            # the dynamic linker's own search
+    else:
+        if _config is not None:     # a _config.py with a libdir only
+            c.append(os.path.join(_config.libdir, LINKNAME))
+        c.append(LINKNAME)          # the dynamic linker's own search
     return c, False
 
 
@@ -75,8 +90,10 @@ def _load():
             return ctypes.PyDLL(path, use_errno=True), path
         except OSError as e:
             errors.append(str(e))
-    found = ctypes.util.find_library("selfpipe")
-    if found and not forced:
+    # ld.so.cache knows the sonames of installed libraries, not always
+    # their link names
+    found = ctypes.util.find_library("selfpipe") if not (forced or SONAME) else None
+    if found:
         try:
             return ctypes.PyDLL(found, use_errno=True), found
         except OSError as e:
