@@ -13,12 +13,14 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout | -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
-    Stage 0 is the stop signal itself, forwarded as it came (sig 0). */
+    A stage 0 of sig 0 is the stop signal itself, forwarded through the
+    usual rules (-k); otherwise (-S) the schedule sends every stage.
+    last: how long the last stage is given, 0 for ever. */
 
-#define SPRUN_STAGES_MAX 8
+#define SPRUN_STAGES_MAX 16
 
 typedef struct sprun_stage_s sprun_stage ;
 struct sprun_stage_s
@@ -31,6 +33,7 @@ typedef struct sprun_schedule_s sprun_schedule ;
 struct sprun_schedule_s
 {
   unsigned int n ;
+  unsigned int last ;
   sprun_stage stage[SPRUN_STAGES_MAX] ;
 } ;
 
@@ -48,7 +51,8 @@ struct sprun_config_s
   unsigned char pgroup ;           /* -g */
   unsigned char subreaper ;        /* -s */
   unsigned char reraise ;          /* -r */
-  sprun_schedule stop ;            /* -k: what follows a stop signal */
+  sprun_schedule stop ;            /* -k, -S: what follows a stop signal */
+  char stopopt ;                   /* 'k' or 'S' once one was given */
   unsigned char stopsig[SP_NSIG] ; /* -t: 1 for a stop signal */
   unsigned char mapped[SP_NSIG] ;  /* 1 if -m named this signal */
   int map[SP_NSIG] ;               /* -m: what is forwarded for each signal; 0: nothing */
@@ -86,7 +90,9 @@ enum sprun_outcome_e
   SPRUN_EV_COALESCED,   /* hook */
   SPRUN_EV_NOSTART,     /* hook, err */
   SPRUN_EV_TIMEDOUT,    /* hook, ms */
-  SPRUN_EV_REFUSED      /* hook, wstat */
+  SPRUN_EV_REFUSED,     /* hook, wstat */
+  SPRUN_EV_STOPPING,    /* to, target: the schedule's first stage */
+  SPRUN_EV_STOPPING_AGAIN   /* the schedule runs already */
 } ;
 
 typedef struct sprun_event_s sprun_event ;
@@ -117,7 +123,7 @@ extern size_t sprun_fmt_target (char *, int, pid_t) ;
 
  /* Stopping: the schedule that follows a stop signal */
 
-extern void sprun_stop_begin (int) ;
+extern int sprun_stop_begin (sprun_event *) ;
 extern void sprun_stop_cont (int) ;
 extern int sprun_stop_deadline (tain *) ;
 extern void sprun_stop_timers (void) ;
@@ -148,6 +154,9 @@ struct sprun_state_s
 } ;
 
 extern sprun_state sprun ;
+
+extern int sprun_proc_stat (pid_t, char *, pid_t *) ;
+extern unsigned int sprun_children (void (*)(pid_t, void *), void *) ;
 
 extern size_t sprun_fmt_status (char *, int) ;
 #define SPRUN_STATUS_MAX 40

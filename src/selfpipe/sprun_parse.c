@@ -144,6 +144,61 @@ static int parse_stopsigs (sprun_config *cfg, char const *list, errbuf *e)
   }
 }
 
+ /* -S sig/ms,sig/ms,...,sig[/ms]: each stage's signal, and how long it
+    is given before the next one; only the last may go without a time.
+    SIGKILL can only be last: nothing comes after it. */
+
+static int stage_error (errbuf *e, char const *list, char const *stage, size_t len, char const *why)
+{
+  char part[64] ;
+  if (len >= sizeof(part)) len = sizeof(part) - 1 ;
+  memcpy(part, stage, len) ;
+  part[len] = 0 ;
+  err3(e, "-S ", list, ": ") ;
+  if (len) err3(e, "stage \"", part, "\": ") ;
+  return err3(e, why, "", "") ;
+}
+
+static int parse_schedule (sprun_config *cfg, char const *list, errbuf *e)
+{
+  sprun_schedule *sch = &cfg->stop ;
+  char const *s = list ;
+  unsigned long total = 0 ;
+  unsigned int prev = 0 ;
+  sch->n = 0 ;
+  sch->last = 0 ;
+  for (;;)
+  {
+    size_t end = strcspn(s, ",") ;
+    int sig ;
+    unsigned int ms = 0 ;
+    int timed = 0 ;
+    size_t len ;
+    if (!end) return stage_error(e, list, s, 0, "an empty stage") ;
+    if (sch->n == SPRUN_STAGES_MAX) return stage_error(e, list, "", 0, "more than 16 stages") ;
+    len = sp_sig_scan(s, &sig) ;
+    if (!len || (len < end && s[len] != '/')) return stage_error(e, list, s, end, "not a signal, or a signal/ms") ;
+    if (len < end)
+    {
+      size_t m = uint_scan(s + len + 1, &ms) ;
+      if (!m || len + 1 + m != end || ms > INT_MAX) return stage_error(e, list, s, end, "not a number of milliseconds after the slash") ;
+      timed = 1 ;
+    }
+    if (sch->n && sch->stage[sch->n - 1].sig == SIGKILL) return stage_error(e, list, s, end, "SIGKILL must be the last stage") ;
+    sch->stage[sch->n++] = (sprun_stage){ .sig = sig, .ms = prev } ;
+    total += ms ;
+    if (total > INT_MAX) return stage_error(e, list, s, end, "the times add up to more than 2147483647 ms") ;
+    if (!s[end])
+    {
+      sch->last = ms ;
+      return 0 ;
+    }
+    if (!timed) return stage_error(e, list, s, end, "every stage but the last needs /ms") ;
+    prev = ms ;
+    s += end + 1 ;
+  }
+}
+
  /* One option and its argument into cfg; -1 with the message in e. */
 
 static int option (sprun_config *cfg, int c, subgetopt const *l, char const *const *argv, errbuf *e)
@@ -172,12 +227,18 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 'k' :
     {
       unsigned int ms ;
+      if (cfg->stopopt == 'S') return err3(e, "-k ", l->arg, ": -S gives the stop schedule already") ;
       if (!scan_ms(l->arg, &ms)) return err3(e, "-k ", l->arg, ": not a number of milliseconds") ;
       /* the stop signal, then SIGKILL ms later; 0: never */
       cfg->stop.n = ms ? 2 : 1 ;
       cfg->stop.stage[1] = (sprun_stage){ .sig = SIGKILL, .ms = ms } ;
+      cfg->stopopt = 'k' ;
       return 0 ;
     }
+    case 'S' :
+      if (cfg->stopopt == 'k') return err3(e, "-S ", l->arg, ": -k gives the stop schedule already") ;
+      cfg->stopopt = 'S' ;
+      return parse_schedule(cfg, l->arg, e) ;
     case 'w' :
       return scan_ms(l->arg, &cfg->hooktimeout) ? 0 : err3(e, "-w ", l->arg, ": not a number of milliseconds") ;
     case 't' : return parse_stopsigs(cfg, l->arg, e) ;
@@ -188,7 +249,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     default :
       opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
       if (l->problem == '-') return err3(e, "unknown option ", argv[l->ind], "") ;
-      if (l->problem && strchr("vektpmcw", l->problem))
+      if (l->problem && strchr("vekStpmcw", l->problem))
         return err3(e, "option ", opt, " needs an argument") ;
       return err3(e, "unknown option ", opt, "") ;
   }
@@ -215,7 +276,7 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    int c = subgetopt_r(argc, argv, "v:Tgsre:k:t:p:m:c:w:", &l) ;
+    int c = subgetopt_r(argc, argv, "v:Tgsre:k:S:t:p:m:c:w:", &l) ;
     if (c == -1) break ;
     if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
   }

@@ -1,6 +1,8 @@
 /* ISC license. */
 
+#include <errno.h>
 #include <signal.h>
+#include <time.h>
 
 #include <skalibs/types.h>
 #include <skalibs/tai.h>
@@ -11,15 +13,20 @@
     What follows a stop signal: the schedule's stages, each sent to the
     target its delay after the one before, while the target lives. The
     first stop signal caught starts it; another one does not move it.
-    A last stage of SIGKILL comes again every 5 s: a process stuck in
-    the kernel may take it late, and the runner never gives up.
+    With -k, the stop signal itself goes through the usual rules and
+    the schedule only adds SIGKILL; with -S, the schedule sends every
+    stage, the first one at once. A last stage of SIGKILL comes again
+    every 5 s: a process stuck in the kernel may take it late, and the
+    runner never gives up.
  */
 
 #define SPRUN_KILL_AGAIN 5000
 
 static struct
 {
+  unsigned char started ;
   unsigned char armed ;
+  unsigned char over ;     /* the deadline is the end of the last stage's time */
   unsigned int next ;      /* the stage to send at the deadline */
   int sig ;                /* the stop signal that started it */
   unsigned int elapsed ;   /* ms from the stop signal to the deadline */
@@ -36,20 +43,57 @@ static void arm (unsigned int ms)
   stop.armed = 1 ;
 }
 
-void sprun_stop_begin (int sig)
+ /* after stage i has been sent: wait for the next one, or for the end */
+static void arm_after (unsigned int i)
 {
   sprun_schedule const *s = &sprun.cfg->stop ;
-  if (stop.armed || s->n < 2) return ;
-  stop.sig = sig ;
-  stop.next = 1 ;
-  stop.elapsed = 0 ;
-  arm(s->stage[1].ms) ;
+  stop.next = i + 1 ;
+  if (stop.next < s->n) arm(s->stage[stop.next].ms) ;
+  else if (s->stage[i].sig == SIGKILL) { stop.next = i ; arm(SPRUN_KILL_AGAIN) ; }
+  else if (s->last) { stop.over = 1 ; arm(s->last) ; }
+  else stop.armed = 0 ;
 }
 
  /* A stopped process would never act on a stage: wake it. */
 void sprun_stop_cont (int sent)
 {
   if (sent != SIGCONT && sent != SIGKILL) sprun_target_kill(SIGCONT, 0) ;
+}
+
+ /* Returns 1 if the schedule took the delivery (-S): it is not to be
+    forwarded as itself. */
+
+int sprun_stop_begin (sprun_event *ev)
+{
+  sprun_schedule const *s = &sprun.cfg->stop ;
+  int first = s->stage[0].sig ;
+  if (stop.started)
+  {
+    if (!first) return 0 ;
+    ev->outcome = SPRUN_EV_STOPPING_AGAIN ;
+    sprun_event_log(ev) ;
+    return 1 ;
+  }
+  stop.started = 1 ;
+  stop.sig = ev->info.sig ;
+  stop.elapsed = 0 ;
+  arm_after(0) ;
+  if (!first) return 0 ;
+  /* no target: the child is dead, and its pid may soon be someone else's */
+  if (!sprun_target()) return 1 ;
+  ev->to = first ;
+  if (sprun_target_kill(first, &ev->target) < 0)
+  {
+    ev->err = errno ;
+    ev->outcome = SPRUN_EV_FAILED ;
+  }
+  else
+  {
+    sprun_stop_cont(first) ;
+    ev->outcome = SPRUN_EV_STOPPING ;
+  }
+  sprun_event_log(ev) ;
+  return 1 ;
 }
 
 int sprun_stop_deadline (tain *deadline)
@@ -59,24 +103,76 @@ int sprun_stop_deadline (tain *deadline)
   return 1 ;
 }
 
+ /* -s: the last SIGKILL reaches the whole subtree the runner adopted.
+    Each living child is killed; as each dies, its own children become
+    the runner's, and the next pass kills them. Bounded: the 5 s repeat
+    catches what is still there. Returns how many processes besides the
+    child were killed (at least: past the table's size, some are not
+    counted twice but not counted at all). */
+
+#define TREE_MAX 4096
+
+typedef struct tree_s tree ;
+struct tree_s
+{
+  unsigned int n ;
+  pid_t pid[TREE_MAX] ;
+} ;
+
+static void kill_one (pid_t pid, void *data)
+{
+  tree *t = data ;
+  kill(pid, SIGKILL) ;
+  if (pid == sprun.child) return ;
+  for (unsigned int i = 0 ; i < t->n ; i++) if (t->pid[i] == pid) return ;
+  if (t->n < TREE_MAX) t->pid[t->n++] = pid ;
+}
+
+static unsigned int kill_tree (void)
+{
+  tree t = { .n = 0 } ;
+  tain end, d ;
+  tain_from_millisecs(&d, 1000) ;
+  tain_add_g(&end, &d) ;
+  while (sprun_children(&kill_one, &t))
+  {
+    struct timespec ts = { .tv_sec = 0, .tv_nsec = 1000000 } ;
+    tain_now_g() ;
+    if (!tain_less(&STAMP, &end)) break ;
+    nanosleep(&ts, 0) ;
+  }
+  return t.n ;
+}
+
 void sprun_stop_timers (void)
 {
   sprun_schedule const *s = &sprun.cfg->stop ;
   char fmt[PID_FMT] ;
   char ms[UINT_FMT] ;
+  char count[UINT_FMT] ;
   char name[SP_SIGNAME_MAX + 1] ;
   char sent[SP_SIGNAME_MAX + 1] ;
   int sig ;
+  unsigned int i = stop.next ;
   if (!stop.armed || !sprun_target() || tain_future(&stop.deadline)) return ;
-  sig = s->stage[stop.next].sig ;
-  sprun_target_kill(sig, 0) ;
-  sprun_stop_cont(sig) ;
+  stop.armed = 0 ;
   fmt[pid_fmt(fmt, sprun_target())] = 0 ;
   ms[uint_fmt(ms, stop.elapsed)] = 0 ;
   name[sp_sig_fmt(name, stop.sig)] = 0 ;
+  if (stop.over)
+  {
+    sprun_log(SPRUN_WARN, "child ", fmt, " alive ", ms, " ms after ", name, ": the stop schedule is over") ;
+    return ;
+  }
+  sig = s->stage[i].sig ;
+  sprun_target_kill(sig, 0) ;
+  sprun_stop_cont(sig) ;
   sent[sp_sig_fmt(sent, sig)] = 0 ;
-  sprun_log(SPRUN_WARN, "child ", fmt, " alive ", ms, " ms after ", name, " -> ", sent) ;
-  if (stop.next + 1 < s->n) arm(s->stage[++stop.next].ms) ;
-  else if (sig == SIGKILL) arm(SPRUN_KILL_AGAIN) ;
-  else stop.armed = 0 ;
+  if (sig == SIGKILL && sprun.cfg->subreaper)
+  {
+    count[uint_fmt(count, kill_tree())] = 0 ;
+    sprun_log(SPRUN_WARN, "child ", fmt, " alive ", ms, " ms after ", name, " -> ", sent, " to it and to ", count, " processes of its tree") ;
+  }
+  else sprun_log(SPRUN_WARN, "child ", fmt, " alive ", ms, " ms after ", name, " -> ", sent) ;
+  arm_after(i) ;
 }

@@ -1,46 +1,19 @@
 /* ISC license. */
 
-#include <fcntl.h>
 #include <signal.h>
-#include <string.h>
 #include <unistd.h>
-
-#include <skalibs/types.h>
 
 #include "sprun.h"
 
  /* The job-control stops (TSTP, TTIN, TTOU) mean "stop the job": once
     the child has been told, the runner does what the signal's default
-    action would have done to it, so a shell or supervisor sees the job stopped. It stops,
-    unless the signal was ignored or blocked when the runner started,
-    or its process group is orphaned: the kernel discards job-control
-    stops there, for the child as well. SIGSTOP does the stopping, so no
+    action would have done to it, so a shell or supervisor sees the job
+    stopped. It stops, unless the signal was ignored or blocked when the
+    runner started, or its process group is orphaned: the kernel
+    discards job-control stops there, for the child as well. SIGSTOP does the stopping, so no
     handler has to move (and valgrind, which ignores a default-action
     TSTP, stops too). Whether each would stop the runner is read once,
     at startup, before the signals are trapped. */
-
- /* the parent of pid, from /proc; -1 if unknown */
-static pid_t parent_of (pid_t pid)
-{
-  char path[16 + PID_FMT] ;
-  char buf[512] ;
-  char *s ;
-  ssize_t r ;
-  int fd ;
-  unsigned int ppid ;
-  memcpy(path, "/proc/", 6) ;
-  memcpy(path + 6 + pid_fmt(path + 6, pid), "/stat", 6) ;
-  fd = open(path, O_RDONLY | O_CLOEXEC) ;
-  if (fd < 0) return -1 ;
-  r = read(fd, buf, sizeof(buf) - 1) ;
-  close(fd) ;
-  if (r <= 0) return -1 ;
-  buf[r] = 0 ;
-  /* "pid (comm) S ppid ...": comm may hold anything, even ") " */
-  s = strrchr(buf, ')') ;
-  if (!s || !s[1] || !s[2] || !s[3] || !uint_scan(s + 4, &ppid)) return -1 ;
-  return (pid_t)ppid ;
-}
 
  /* Orphaned: no member of the group has a parent in another group of
     the same session. Walk up from the runner through the members of
@@ -56,8 +29,7 @@ static int orphaned (void)
     pid_t g = getpgid(p) ;
     if (g < 0) return 1 ;
     if (g != pgrp) return getsid(p) != sid ;
-    p = parent_of(p) ;
-    if (p < 0) return 0 ;  /* no /proc: assume a job-control shell */
+    if (sprun_proc_stat(p, 0, &p) < 0) return 0 ;  /* no /proc: assume a job-control shell */
   }
   return 1 ;
 }
