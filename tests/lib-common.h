@@ -34,6 +34,25 @@ static inline void sleep_ms (long ms)
   while (nanosleep(&ts, &ts) < 0) ;
 }
 
+ /* A deadline of ms on a quiet machine, stretched as in tests/pytap.py:
+    by SP_TIMEOUT_SCALE (a float, default 1), and more under the
+    sanitizers and valgrind. */
+static inline long long scaled_ms (long long ms)
+{
+  char const *s = getenv("SP_TIMEOUT_SCALE") ;
+  char const *phase = getenv("SP_PHASE") ;
+  double f = s && *s ? strtod(s, 0) : 1.0 ;
+  if (!(f > 0)) f = 1.0 ;
+  if (phase && !strcmp(phase, "valgrind")) f *= 10 ;
+  else if (phase && !strcmp(phase, "sanitize")) f *= 3 ;
+  return (long long)(ms * f) ;
+}
+
+ /* WAIT_UNTIL(cond, ms); polls cond every 5 ms until it is true or ms
+    (scaled) have passed. Test cond again afterwards. */
+#define WAIT_UNTIL(cond, ms) \
+  for (long long wait_end_ = now_ms() + scaled_ms(ms) ; !(cond) && now_ms() < wait_end_ ; ) sleep_ms(5)
+
 static inline sigset_t sigset_of (int const *sigs)
 {
   sigset_t set ;

@@ -22,7 +22,7 @@ static pid_t sender (int sig, int queue, uid_t uid)
     other records, e.g. the SIGCHLD of earlier children, are skipped. */
 static int get (pid_t pid, int sig, sp_info *info, int *wstat)
 {
-  long long deadline = now_ms() + 10000 ;
+  long long deadline = now_ms() + scaled_ms(10000) ;
   *wstat = reap(pid) ;
   while (now_ms() < deadline)
   {

@@ -50,7 +50,7 @@ static void *queuer (void *arg)
 
 static int wait_for (int sig, sp_info *info)
 {
-  long long deadline = now_ms() + 10000 ;
+  long long deadline = now_ms() + scaled_ms(10000) ;
   while (now_ms() < deadline)
   {
     int r = sp_wait(info, 1000) ;
@@ -102,7 +102,7 @@ int main (void)
     pthread_t q[NTHREADS] ;
     int next[NTHREADS] = { 0 } ;
     int n, good = 1, total = 0 ;
-    long long deadline = now_ms() + 20000 ;
+    long long deadline = now_ms() + scaled_ms(20000) ;
     done = 0 ;
     for (long i = 0 ; i < NTHREADS ; i++)
       if (pthread_create(q + i, 0, &queuer, (void *)i)) { perror("pthread_create") ; return 111 ; }
