@@ -78,14 +78,7 @@ def story(h, sup):
     svc = dirs['gate']
     runner, parent, child = info['gate']
     logdir = log_of(svc)
-    runs = os.path.join(svc, 'hook.runs')
-
-    def hook_runs():
-        try:
-            with open(runs) as f:
-                return f.read().splitlines()
-        except OSError:
-            return []
+    hook_runs = lambda: file_lines(os.path.join(svc, 'hook.runs'))
     sup.hup(svc)
     h.ok(h.wait_for(lambda: len(hook_runs()) == 1, 20), 'gate: a hup starts the hook')
     t0 = time.monotonic()

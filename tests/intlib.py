@@ -25,7 +25,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytap import Tap, scaled, settle, wait_until  # noqa: E402,F401
+from pytap import Tap, file_lines, scaled, settle, wait_until  # noqa: E402,F401
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
@@ -346,6 +346,12 @@ TAI64N = r'@[0-9a-f]{24} '
 class Suite:
     cmd = {}
     reports_exit = True
+    stamp = TAI64N    # the logger's stamp, before each line
+    stamp_what = 'a TAI64N stamp'
+
+    @property
+    def needs(self):
+        return [(c, self.name) for c in self.tools]   # Debian's package is the suite's name
 
     def __init__(self, h):
         self.h = h
@@ -379,9 +385,7 @@ class S6(Suite):
     name = 's6'
     scanner = 's6-svscan'
     supervisor = 's6-supervise'
-    needs = [(c, 's6') for c in ('s6-svscan', 's6-supervise', 's6-svc', 's6-svstat', 's6-svok', 's6-log')]
-    stamp = TAI64N
-    stamp_what = 'a TAI64N stamp'
+    tools = ('s6-svscan', 's6-supervise', 's6-svc', 's6-svstat', 's6-svok', 's6-log')
     cmd = {'ok': ['s6-svok'], 'up': ['s6-svc', '-u'], 'hup': ['s6-svc', '-h'], 'down': ['s6-svc', '-d'],
            'kill': ['s6-svc', '-k'], 'status': ['s6-svstat']}
 
@@ -407,7 +411,7 @@ class Runit(Suite):
     name = 'runit'
     scanner = 'runsvdir'
     supervisor = 'runsv'
-    needs = [(c, 'runit') for c in ('runsvdir', 'runsv', 'sv', 'svlogd')]
+    tools = ('runsvdir', 'runsv', 'sv', 'svlogd')
     stamp = r'\d{4}-\d\d-\d\d_\d\d:\d\d:\d\d\.\d+ '
     stamp_what = "svlogd's -tt stamp"
     cmd = {'up': ['sv', 'up'], 'hup': ['sv', 'hup'], 'down': ['sv', 'down'], 'kill': ['sv', 'kill'],
@@ -440,9 +444,7 @@ class Daemontools(Suite):
     name = 'daemontools'
     scanner = 'svscan'
     supervisor = 'supervise'
-    needs = [(c, 'daemontools') for c in ('svscan', 'supervise', 'svc', 'svstat', 'svok', 'multilog')]
-    stamp = TAI64N
-    stamp_what = 'a TAI64N stamp'
+    tools = ('svscan', 'supervise', 'svc', 'svstat', 'svok', 'multilog')
     reports_exit = False   # supervise records no exit status
     cmd = {'ok': ['svok'], 'up': ['svc', '-u'], 'hup': ['svc', '-h'], 'down': ['svc', '-d'],
            'status': ['svstat']}

@@ -53,6 +53,15 @@ def settle(seconds):
     time.sleep(seconds * SETTLE)
 
 
+def file_lines(path):
+    """The lines of the file at path, [] while there is none."""
+    try:
+        with open(path) as f:
+            return f.read().splitlines()
+    except OSError:
+        return []
+
+
 class Tap:
     """ok N - what / not ok N - what, a diagnostic under a failure."""
 

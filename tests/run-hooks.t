@@ -27,17 +27,23 @@ hangs = hook("hang", 'exec sleep 30')
 talks = hook("talk", 'echo "hook stdout says hi"\necho "hook stderr says hi" 1>&2\nexit 0')
 
 def hooklog():
-    try:
-        with open(log) as f:
-            return f.read().splitlines()
-    except OSError:
-        return []
+    return file_lines(log)
 
 def reset():
     try:
         os.unlink(log)
     except OSError:
         pass
+
+def hook_started(path, started):
+    """A runner gating HUP with the hook at path, its first HUP's hook
+    running (it has written started, its first line)."""
+    reset()
+    r = Run(["-c", "HUP:" + path], ["-x", "TERM:0"])
+    r.ready()
+    r.kill(signal.SIGHUP)
+    wait_until(lambda: hooklog()[:1] == [started], 5)
+    return r
 
 # 1. a hook that exits 0: the signal is forwarded; the hook's environment
 reset()
@@ -82,11 +88,7 @@ tap.ok(r.sigs() == ["SIGUSR2"] and hooklog()[:1] == ["SIGHUP %d [%d]" % (r.child
 r.cleanup()
 
 # 4. asynchronous: while HUP's hook runs, other signals are forwarded at once
-reset()
-r = Run(["-c", "HUP:" + slow], ["-x", "TERM:0"])
-r.ready()
-r.kill(signal.SIGHUP)
-wait_until(lambda: "start" in hooklog(), 5)
+r = hook_started(slow, "start")
 t0 = time.monotonic()
 r.kill(signal.SIGUSR1)
 r.wait_sigs(1)
@@ -100,11 +102,7 @@ r.wait()
 r.cleanup()
 
 # 5. coalescing: 5 HUPs while the hook runs = one more run after it
-reset()
-r = Run(["-c", "HUP:" + slow], ["-x", "TERM:0"])
-r.ready()
-r.kill(signal.SIGHUP)
-wait_until(lambda: "start" in hooklog(), 5)
+r = hook_started(slow, "start")
 for i in range(5):
     r.kill(signal.SIGHUP)
     drained(r.pid, signal.SIGHUP)   # taken: the next one is a delivery of its own
@@ -120,11 +118,7 @@ r.cleanup()
 
 # 5b. the re-run checks the newest delivery: its sender, not the first one's
 slowenv = hook("slowenv", 'echo "start [$SELFPIPE_SENDER]" >> %s\nsleep 1\nexit 0' % log)
-reset()
-r = Run(["-c", "HUP:" + slowenv], ["-x", "TERM:0"])
-r.ready()
-r.kill(signal.SIGHUP)
-wait_until(lambda: hooklog()[:1] == ["start [%d]" % me], 5)
+r = hook_started(slowenv, "start [%d]" % me)
 other = subprocess.run(["sh", "-c", "kill -HUP %d; echo $$" % r.pid], capture_output=True, text=True).stdout.strip()
 drained(r.pid, signal.SIGHUP)   # taken: the third is a delivery of its own
 third = subprocess.run(["sh", "-c", "kill -HUP %d; echo $$" % r.pid], capture_output=True, text=True).stdout.strip()

@@ -23,12 +23,7 @@ def start(prefix, **kw):
 def finish(p):
     p.send_signal(signal.SIGCONT)
     p.send_signal(signal.SIGTERM)
-    try:
-        err = p.communicate(timeout=scaled(10))[1].decode()
-    except subprocess.TimeoutExpired:
-        p.kill()
-        err = p.communicate()[1].decode()
-    return err
+    return stderr_at_end(p)
 
 
 # 1. its own group, its parent (us) in another group of the same session: it stops

@@ -31,12 +31,7 @@ os.kill(p.pid, signal.SIGCONT)
 drained(p.pid, sig, timeout=30)
 alive = p.poll() is None
 p.send_signal(signal.SIGTERM)
-try:
-    err = p.communicate(timeout=scaled(30))[1].decode()
-except subprocess.TimeoutExpired:
-    p.kill()
-    err = p.communicate()[1].decode()
-lines = err.splitlines()
+lines = stderr_at_end(p, 30).splitlines()
 
 seen = 0
 lost = 0

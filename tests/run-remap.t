@@ -118,7 +118,7 @@ queue_while_stopped(p.pid, sig, 200)
 os.kill(p.pid, signal.SIGCONT)
 drained(p.pid, sig)
 p.send_signal(signal.SIGTERM)
-err = p.communicate(timeout=scaled(10))[1].decode()
+err = stderr_at_end(p)
 lines = [l for l in err.splitlines() if "SIGRTMIN+1" in l]
 total = 0
 for l in lines:

@@ -13,7 +13,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytap import Tap, PHASE, SLOW, SETTLE, scaled, settle, wait_until  # noqa: E402,F401
+from pytap import Tap, PHASE, SLOW, SETTLE, file_lines, scaled, settle, wait_until  # noqa: E402,F401
 
 WRAP = shlex.split(os.environ.get("SP_WRAP", ""))
 RUNNER = os.environ.get("SELFPIPE_RUN", "")
@@ -149,6 +149,16 @@ def drained(pid, *sigs, timeout=10):
     it has taken every delivery and read them."""
     bits = sum(1 << (s - 1) for s in sigs)
     return wait_until(lambda: not pending(pid) & bits and proc_state(pid) == "S", timeout)
+
+
+def stderr_at_end(p, timeout=10):
+    """What p (a Popen with stderr=PIPE) wrote on stderr, once it has
+    exited; SIGKILLed if it has not within timeout (scaled)."""
+    try:
+        return p.communicate(timeout=scaled(timeout))[1].decode()
+    except subprocess.TimeoutExpired:
+        p.kill()
+        return p.communicate()[1].decode()
 
 
 class Run:
