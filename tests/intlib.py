@@ -22,7 +22,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from pytap import Tap, file_lines, scaled, settle, wait_until  # noqa: E402,F401
@@ -35,6 +34,16 @@ _libc = ctypes.CDLL(None, use_errno=True)
 def _die_with_parent():
     # The supervisor dies if the harness is SIGKILLed before its teardown.
     _libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def _reaped_all():
+    """Reaps every child that has exited; True once none is left."""
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0]:
+            pass
+    except ChildProcessError:
+        return True
+    return False
 
 
 class Harness:
@@ -183,14 +192,7 @@ class Harness:
                 os.kill(p, signal.SIGKILL)
             except OSError:
                 pass
-        deadline = time.monotonic() + scaled(20)
-        while time.monotonic() < deadline:
-            try:
-                pid, _ = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
-                time.sleep(0.01)
+        wait_until(_reaped_all, 20)
         if os.environ.get('SP_KEEP_TMP'):
             self.note('kept %s' % self.tmp)
         else:

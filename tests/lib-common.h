@@ -41,8 +41,13 @@ static inline long long scaled_ms (long long ms)
 {
   char const *s = getenv("SP_TIMEOUT_SCALE") ;
   char const *phase = getenv("SP_PHASE") ;
-  double f = s && *s ? strtod(s, 0) : 1.0 ;
-  if (!(f > 0)) f = 1.0 ;
+  char *end = 0 ;
+  double f = s && *s ? strtod(s, &end) : 1.0 ;
+  if (!(f > 0) || (end && *end))   /* a typo must not pass for the default */
+  {
+    fprintf(stderr, "SP_TIMEOUT_SCALE=%s is not a positive number\n", s) ;
+    exit(111) ;
+  }
   if (phase && !strcmp(phase, "valgrind")) f *= 10 ;
   else if (phase && !strcmp(phase, "sanitize")) f *= 3 ;
   return (long long)(ms * f) ;

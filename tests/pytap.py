@@ -23,7 +23,12 @@ os.environ.setdefault("SELFPIPE_LIB", os.path.join(BUILD, "libselfpipe.so"))
 sys.path.insert(0, os.path.join(SRC, "src", "python"))
 
 PHASE = os.environ.get("SP_PHASE", "plain")
-SCALE = float(os.environ.get("SP_TIMEOUT_SCALE") or 1)
+try:
+    SCALE = float(os.environ.get("SP_TIMEOUT_SCALE") or 1)
+    if not SCALE > 0:
+        raise ValueError
+except ValueError:   # a typo must not pass for the default
+    sys.exit("SP_TIMEOUT_SCALE=%s is not a positive number" % os.environ["SP_TIMEOUT_SCALE"])
 # valgrind is ~20x slower, the sanitizers ~3x: stretch every wait
 SLOW = {"valgrind": 10.0, "sanitize": 3.0}.get(PHASE, 1.0) * SCALE
 # waits for "nothing more happens": a slower runner can only make such a

@@ -66,7 +66,7 @@ r = Run(["-s"], ["-O", "3000", "-e", "6"])
 t0 = time.monotonic()
 rc = r.wait()
 dt = time.monotonic() - t0
-tap.ok(rc == 6 and dt < 2.5 * SLOW, "-s: main child exits 6 while an orphan lives: the runner exits 6 at once (%.2f s)" % dt)
+tap.ok(rc == 6 and dt < scaled(2.5), "-s: main child exits 6 while an orphan lives: the runner exits 6 at once (%.2f s)" % dt)
 r.cleanup()
 
 # 5. -p: the child gets the signal when the runner is SIGKILLed

@@ -137,7 +137,7 @@ t0 = time.monotonic()
 r.kill(signal.SIGHUP)
 w = wait_until(lambda: [l for l in r.errlines() if "warning" in l], 5)
 dt = time.monotonic() - t0
-tap.ok(w and 0.25 < dt < 4 * SLOW, "-w 300: a hanging hook fails after about 300 ms with a warning (%.2f s)" % dt, r.errlines())
+tap.ok(w and 0.25 < dt < scaled(4), "-w 300: a hanging hook fails after about 300 ms with a warning (%.2f s)" % dt, r.errlines())
 tap.ok(any("held" in l and "SIGHUP" in l for l in r.errlines()), "  the HUP is held (a held line)", r.errlines())
 settle(0.2)   # a wrong forward would have come by now
 tap.ok(r.sigs() == [], "  the child did not get HUP", r.sigs())
@@ -204,7 +204,7 @@ t0 = time.monotonic()
 r.kill(signal.SIGTERM)
 rc = r.wait()
 dt = time.monotonic() - t0
-tap.ok(hp and rc == 0 and dt < 2 * SLOW, "the child exits while a hook runs (-w 0): the runner exits at once (%.2f s, exit %s)" % (dt, rc))
+tap.ok(hp and rc == 0 and dt < scaled(2), "the child exits while a hook runs (-w 0): the runner exits at once (%.2f s, exit %s)" % (dt, rc))
 tap.ok(hp and wait_until(lambda: all(not alive(p) for p in hp), 3), "  and the hook is killed", hp)
 for p in hp or []:
     if alive(p):

@@ -13,7 +13,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from pytap import Tap, PHASE, SLOW, SETTLE, file_lines, scaled, settle, wait_until  # noqa: E402,F401
+from pytap import Tap, PHASE, SCALE, SLOW, SETTLE, file_lines, scaled, settle, wait_until  # noqa: E402,F401
 
 WRAP = shlex.split(os.environ.get("SP_WRAP", ""))
 RUNNER = os.environ.get("SELFPIPE_RUN", "")
@@ -224,7 +224,7 @@ class Run:
 
     def wait(self, timeout=10):
         try:
-            rc = self.p.wait(timeout=timeout * SLOW)
+            rc = self.p.wait(timeout=scaled(timeout))
         except subprocess.TimeoutExpired:
             rc = None
         return rc

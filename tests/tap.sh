@@ -17,7 +17,9 @@ t () {
 }
 
 scaled () {
-  awk -v t="$1" -v s="${SP_TIMEOUT_SCALE:-1}" 'BEGIN { printf "%d", t * s + 0.999 }'
+  awk -v t="$1" -v s="${SP_TIMEOUT_SCALE:-1}" 'BEGIN {
+    if (s !~ /^[0-9]*\.?[0-9]+$/ || s + 0 <= 0) { print "SP_TIMEOUT_SCALE=" s " is not a positive number" > "/dev/stderr" ; exit 1 }
+    printf "%d", t * s + 0.999 }'
 }
 
 tap_done () {
