@@ -20,11 +20,11 @@ RUNNER = os.environ.get("SELFPIPE_RUN", "")
 TESTS = os.environ.get("SP_TESTS", "")
 CHILD = os.path.join(TESTS, "sprun-child")
 SIGNAME_RE = r"SIG[A-Z0-9+-]+"
-# valgrind keeps the highest signal for itself: the runner cannot catch it there
 # The runner's libc decides where real-time signals start: glibc 34, musl 35
 # (make check-musl says so in SP_SIGRTMIN); python3 is glibc's.
 RTMIN = int(os.environ.get("SP_SIGRTMIN", signal.SIGRTMIN))
 RTMAX = signal.SIGRTMAX
+# valgrind keeps the highest signal for itself: the runner cannot catch it there
 CATCH_MAX = signal.SIGRTMAX - 1 if PHASE == "valgrind" else signal.SIGRTMAX
 
 
