@@ -66,6 +66,21 @@ static inline sigset_t sigset_of (int const *sigs)
   return set ;
 }
 
+ /* Reads records until one of sig comes (from pid, unless pid is 0),
+    10 s at most (scaled): 1 if it came (in *info), 0 if not, -1 on error.
+    Other records, e.g. the SIGCHLD of earlier children, are skipped. */
+static inline int wait_record (int sig, pid_t pid, sp_info *info)
+{
+  long long deadline = now_ms() + scaled_ms(10000) ;
+  while (now_ms() < deadline)
+  {
+    int r = sp_wait(info, 1000) ;
+    if (r < 0) return -1 ;
+    if (r && info->sig == sig && (!pid || info->pid == pid)) return 1 ;
+  }
+  return 0 ;
+}
+
  /* Reads every record pending now into tab (at most max); returns how many, -1 on error. */
 static inline int drain (sp_info *tab, int max)
 {
