@@ -1,7 +1,7 @@
 # ISC license. Static builds.
 #  make musl        build-musl/selfpipe-run: static, musl, stripped (tools/musl-build)
 #  make check-musl  builds it, checks it is static and under MUSL_MAX_SIZE
-#                   bytes, then runs the library, runner and hardening tests
+#                   bytes, then runs the library, runner and stress tests
 #                   against the musl build (its own test programs, linked
 #                   with musl too). SP_SIGRTMIN tells the tests musl's
 #                   SIGRTMIN (35), which the python3 running them (glibc:
@@ -28,7 +28,7 @@ check-musl: musl
 	  e=0 ; \
 	  SP_ONLY='lib-*.t' sh tests/check || e=1 ; \
 	  SP_ONLY='run-*.t' sh tests/check || e=1 ; \
-	  SP_ONLY='hard-*.t' sh tests/check || e=1 ; \
+	  SP_ONLY='stress-*.t' sh tests/check || e=1 ; \
 	  exit $$e
 
 CLEAN_FILES += $(MUSL_DIR)

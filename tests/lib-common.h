@@ -21,15 +21,6 @@ static inline int under_valgrind (void)
   return phase && !strcmp(phase, "valgrind") ;
 }
 
- /* Every deadline is stretched by SP_TIMEOUT_SCALE (default 1): a slow
-    machine gets more time, never a failure. */
-static inline double timeout_scale (void)
-{
-  char const *s = getenv("SP_TIMEOUT_SCALE") ;
-  double d = s ? atof(s) : 1 ;
-  return d > 0 ? d : 1 ;
-}
-
 static inline long long now_ms (void)
 {
   struct timespec ts ;
@@ -43,12 +34,51 @@ static inline void sleep_ms (long ms)
   while (nanosleep(&ts, &ts) < 0) ;
 }
 
+ /* A deadline of ms on a quiet machine, stretched as in tests/pytap.py:
+    by SP_TIMEOUT_SCALE (a float, default 1), and more under the
+    sanitizers and valgrind. */
+static inline long long scaled_ms (long long ms)
+{
+  char const *s = getenv("SP_TIMEOUT_SCALE") ;
+  char const *phase = getenv("SP_PHASE") ;
+  char *end = 0 ;
+  double f = s && *s ? strtod(s, &end) : 1.0 ;
+  if (!(f > 0) || (end && *end))   /* a typo must not pass for the default */
+  {
+    fprintf(stderr, "SP_TIMEOUT_SCALE=%s is not a positive number\n", s) ;
+    exit(111) ;
+  }
+  if (phase && !strcmp(phase, "valgrind")) f *= 10 ;
+  else if (phase && !strcmp(phase, "sanitize")) f *= 3 ;
+  return (long long)(ms * f) ;
+}
+
+ /* WAIT_UNTIL(cond, ms); polls cond every 5 ms until it is true or ms
+    (scaled) have passed. Test cond again afterwards. */
+#define WAIT_UNTIL(cond, ms) \
+  for (long long wait_end_ = now_ms() + scaled_ms(ms) ; !(cond) && now_ms() < wait_end_ ; ) sleep_ms(5)
+
 static inline sigset_t sigset_of (int const *sigs)
 {
   sigset_t set ;
   sigemptyset(&set) ;
   for (; *sigs ; sigs++) sigaddset(&set, *sigs) ;
   return set ;
+}
+
+ /* Reads records until one of sig comes (from pid, unless pid is 0),
+    10 s at most (scaled): 1 if it came (in *info), 0 if not, -1 on error.
+    Other records, e.g. the SIGCHLD of earlier children, are skipped. */
+static inline int wait_record (int sig, pid_t pid, sp_info *info)
+{
+  long long deadline = now_ms() + scaled_ms(10000) ;
+  while (now_ms() < deadline)
+  {
+    int r = sp_wait(info, 1000) ;
+    if (r < 0) return -1 ;
+    if (r && info->sig == sig && (!pid || info->pid == pid)) return 1 ;
+  }
+  return 0 ;
 }
 
  /* Reads every record pending now into tab (at most max); returns how many, -1 on error. */

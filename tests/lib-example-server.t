@@ -4,31 +4,17 @@
 # SIGQUIT exits at once, SIGALRM logs a status line.
 
 import html, os, re, shlex, signal, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pytap import PHASE, SCALE, Tap, scaled, wait_until
 
 build = os.environ.get("SP_BUILD") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build")
 server = os.path.join(build, "examples", "server")
 wrap = shlex.split(os.environ.get("SP_WRAP", ""))
-slow = os.environ.get("SP_PHASE") == "valgrind"
-TIMEOUT = 60 if slow else 20
-
-n = 0
-failed = 0
-
-def ok(cond, what):
-    global n, failed
-    n += 1
-    if not cond:
-        failed += 1
-    print(("ok" if cond else "not ok") + " %d - %s" % (n, what), flush=True)
-    return cond
-
-def wait_until(cond, timeout=TIMEOUT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return True
-        time.sleep(0.02)
-    return cond()
+TIMEOUT = 20      # for anything to happen (scaled)
+# "at once": well below a wait for a timeout
+AT_ONCE = (15 if PHASE == "valgrind" else 5) * SCALE
+tap = Tap()
+ok = tap.ok
 
 class Server:
     def __init__(self, tmp):
@@ -47,15 +33,15 @@ class Server:
                 return True
             except OSError:
                 return False
-        return wait_until(try_connect) and self.p.poll() is None
+        return wait_until(try_connect, TIMEOUT) and self.p.poll() is None
     def text(self):
         with open(self.log, "rb") as f:
             return f.read().decode(errors="replace")
     def logged(self, what, count=1):
-        return wait_until(lambda: self.text().count(what) >= count)
+        return wait_until(lambda: self.text().count(what) >= count, TIMEOUT)
     def exited(self, timeout=TIMEOUT):
         try:
-            return self.p.wait(timeout)
+            return self.p.wait(scaled(timeout))
         except subprocess.TimeoutExpired:
             return None
     def kill(self, sig):
@@ -68,7 +54,7 @@ class Server:
 
 def connect(path):
     s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(TIMEOUT)
+    s.settimeout(scaled(TIMEOUT))
     s.connect(path)
     return s
 
@@ -99,7 +85,7 @@ ok(m is not None and html.unescape(m.group(1)) == code, "doc/libselfpipe.html sh
 
 if not os.access(server, os.X_OK):
     ok(False, "%s is built (make)" % server)
-    sys.exit(1)
+    tap.done()
 
 with tempfile.TemporaryDirectory() as tmp:
     # SIGTERM: orderly
@@ -129,7 +115,7 @@ with tempfile.TemporaryDirectory() as tmp:
         def status_one():
             srv.kill(signal.SIGALRM)
             return wait_until(lambda: "status: 1 client(s), 5 line(s) served, finishing" in srv.text(), 0.3)
-        ok(wait_until(status_one), "SIGALRM: status line, 1 client left, finishing")
+        ok(wait_until(status_one, TIMEOUT), "SIGALRM: status line, 1 client left, finishing")
         ok(srv.p.poll() is None and ask(b, "last"), "the server waits for client B, and serves it")
         b.close()
         ok(srv.exited() == 0, "client B gone: the server exits 0")
@@ -148,7 +134,7 @@ with tempfile.TemporaryDirectory() as tmp:
         srv.kill(signal.SIGQUIT)
         rc = srv.exited()
         took = time.monotonic() - start
-        ok(rc == 2 and took < TIMEOUT / 4, "SIGQUIT with a client connected: exits 2 at once (%.2f s)" % took)
+        ok(rc == 2 and took < AT_ONCE, "SIGQUIT with a client connected: exits 2 at once (%.2f s)" % took)
         ok(at_eof(c), "client C sees the connection closed")
         ok("SIGQUIT: exiting now, dropping 1 client(s)" in srv.text(), "SIGQUIT is logged")
         ok(not os.path.exists(srv.path), "the socket is removed")
@@ -164,7 +150,7 @@ with tempfile.TemporaryDirectory() as tmp:
         def status_zero():
             srv.kill(signal.SIGALRM)
             return wait_until(lambda: "status: 0 client(s), 0 line(s) served, accepting" in srv.text(), 0.3)
-        ok(wait_until(status_zero), "SIGALRM: status with no client")
+        ok(wait_until(status_zero, TIMEOUT), "SIGALRM: status with no client")
         srv.kill(signal.SIGTERM)
         ok(srv.exited() == 0, "SIGTERM with no client: exits 0")
     finally:
@@ -173,5 +159,4 @@ with tempfile.TemporaryDirectory() as tmp:
     p = subprocess.run(wrap + [server], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     ok(p.returncode == 100 and b"usage: server socket-path" in p.stderr, "no argument: usage, exit 100")
 
-print("1..%d" % n)
-sys.exit(1 if failed else 0)
+tap.done()

@@ -54,7 +54,7 @@ static int real_fault (int orig)
     segfault() ;
     _exit(0) ;
   }
-  deadline = now_ms() + 10000 * timeout_scale() ;
+  deadline = now_ms() + scaled_ms(10000) ;
   while (now_ms() < deadline)
   {
     int wstat ;
@@ -107,7 +107,7 @@ int main (void)
         else kill(getppid(), faults[i]) ;
       _exit(0) ;
     }
-    while (n < 6 && sp_wait(&info, (int)(10000 * timeout_scale())) == 1)
+    while (n < 6 && sp_wait(&info, (int)scaled_ms(10000)) == 1)
     {
       unsigned int i = 0 ;
       n++ ;

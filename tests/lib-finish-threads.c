@@ -30,9 +30,8 @@ ssize_t write (int fd, void const *buf, size_t len)
 {
   if (fd == atomic_load(&slow_fd) && syscall(SYS_gettid) != getpid())
   {
-    long long deadline = now_ms() + 3000 ;
     atomic_store(&in_handler, 1) ;
-    while (!atomic_load(&finished) && now_ms() < deadline) sleep_ms(5) ;
+    WAIT_UNTIL(atomic_load(&finished), 3000) ;
   }
   return syscall(SYS_write, fd, buf, len) ;
 }
@@ -69,10 +68,7 @@ int main (void)
   if (pthread_create(&th, 0, &receiver, 0)) { perror("pthread_create") ; return 111 ; }
   atomic_store(&slow_fd, wfd) ;
   pthread_kill(th, SIGUSR1) ;
-  {
-    long long deadline = now_ms() + 10000 ;
-    while (!atomic_load(&in_handler) && now_ms() < deadline) sleep_ms(5) ;
-  }
+  WAIT_UNTIL(atomic_load(&in_handler), 10000) ;
   ok(atomic_load(&in_handler), "the handler is running in the other thread") ;
 
   sp_finish() ;

@@ -32,15 +32,11 @@ static int child_gets (int sig)
   if (pid < 0) { perror("fork") ; exit(111) ; }
   if (!pid)
   {
-    long long deadline = now_ms() + 1000 ;
     close(p[0]) ;
     if (write(p[1], "x", 1) != 1) _exit(111) ;
-    while (now_ms() < deadline)
-    {
-      if (got_hup) _exit(10) ;
-      if (int_from) _exit(int_from == parent ? 11 : 12) ;
-      sleep_ms(5) ;
-    }
+    WAIT_UNTIL(got_hup || int_from, 1000) ;
+    if (got_hup) _exit(10) ;
+    if (int_from) _exit(int_from == parent ? 11 : 12) ;
     _exit(0) ;  /* still alive: the signal was ignored */
   }
   close(p[1]) ;

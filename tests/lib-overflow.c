@@ -87,19 +87,21 @@ static void queue_or_die (pid_t to, int sig, int value)
   }
 }
 
- /* A child sends count RTMIN+1 and count RTMIN+3, alternately, values
-    0..count-1 each, pausing now and then; we do not read meanwhile. */
-static void paced_child (int count)
+ /* Forks a child that sends count RTMIN+1 and count RTMIN+3 to us,
+    alternately, values 0..count-1 each, pausing ms after every `every`
+    pairs, then writes how many of each it sent into *fd, which is ours
+    to read once it is gone (sent_by). */
+static pid_t sending_child (int count, int every, int ms, int *fd)
 {
-  int sent[2] = { 0, 0 }, order, n, wstat, total = 0 ;
-  int fromchild[2] ;
-  result res ;
+  int p[2] ;
   pid_t parent = getpid(), pid ;
-  if (pipe(fromchild) < 0) { perror("pipe") ; exit(111) ; }
+  if (pipe(p) < 0) { perror("pipe") ; exit(111) ; }
   pid = sp_fork() ;
+  if (pid < 0) { perror("sp_fork") ; exit(111) ; }
   if (!pid)
   {
-    close(fromchild[0]) ;
+    int sent[2] = { 0, 0 } ;
+    close(p[0]) ;
     for (int i = 0 ; i < count ; i++)
     {
       for (int j = 0 ; j < 2 ; j++)
@@ -107,15 +109,31 @@ static void paced_child (int count)
         queue_or_die(parent, j ? SIGRTMIN + 3 : SIGRTMIN + 1, i) ;
         sent[j]++ ;
       }
-      if (!(i % 64)) sleep_ms(1) ;
+      if (!(i % every)) sleep_ms(ms) ;
     }
-    if (write(fromchild[1], sent, sizeof(sent)) != sizeof(sent)) _exit(111) ;
+    if (write(p[1], sent, sizeof(sent)) != sizeof(sent)) _exit(111) ;
     _exit(0) ;
   }
-  close(fromchild[1]) ;
+  close(p[1]) ;
+  *fd = p[0] ;
+  return pid ;
+}
+
+ /* What the sending child said it sent: -1 -1 if it said nothing. */
+static void sent_by (int fd, int sent[2])
+{
+  if (read(fd, sent, 2 * sizeof(int)) != 2 * sizeof(int)) sent[0] = sent[1] = -1 ;
+  close(fd) ;
+}
+
+ /* The child sends, pausing now and then; we do not read meanwhile. */
+static void paced_child (int count)
+{
+  int sent[2], order, n, wstat, total = 0, fd ;
+  result res ;
+  pid_t pid = sending_child(count, 64, 1, &fd) ;
   wstat = reap(pid) ;
-  if (read(fromchild[0], sent, sizeof(sent)) != sizeof(sent)) sent[0] = sent[1] = -1 ;
-  close(fromchild[0]) ;
+  sent_by(fd, sent) ;
   ok(WIFEXITED(wstat) && !WEXITSTATUS(wstat) && sent[0] == count && sent[1] == count, "the child sent %d RTMIN+1 and %d RTMIN+3", sent[0], sent[1]) ;
   n = drain(tab, MAXREC) ;
   for (int j = 0 ; j < 2 ; j++)
@@ -139,26 +157,9 @@ static void paced_child (int count)
     values may jump (lost ones), never go back. */
 static void concurrent_reader (int count)
 {
-  int sent[2] = { 0, 0 }, got[2] = { 0, 0 }, last[2] = { -1, -1 }, reports = 0, bad = 0, wstat = 0 ;
+  int sent[2], got[2] = { 0, 0 }, last[2] = { -1, -1 }, reports = 0, bad = 0, wstat = 0, fd ;
   unsigned int lost[2] = { 0, 0 } ;
-  int fromchild[2] ;
-  pid_t parent = getpid(), pid ;
-  if (pipe(fromchild) < 0) { perror("pipe") ; exit(111) ; }
-  pid = sp_fork() ;
-  if (!pid)
-  {
-    close(fromchild[0]) ;
-    for (int i = 0 ; i < count ; i++)
-      for (int j = 0 ; j < 2 ; j++)
-      {
-        queue_or_die(parent, j ? SIGRTMIN + 3 : SIGRTMIN + 1, i) ;
-        sent[j]++ ;
-        if (!(i % 100) && j) sleep_ms(2) ;
-      }
-    if (write(fromchild[1], sent, sizeof(sent)) != sizeof(sent)) _exit(111) ;
-    _exit(0) ;
-  }
-  close(fromchild[1]) ;
+  pid_t pid = sending_child(count, 100, 2, &fd) ;
   for (int done = 0 ; !done ; )
   {
     sp_info info ;
@@ -181,8 +182,7 @@ static void concurrent_reader (int count)
     }
     if (!done) sleep_ms(3) ;
   }
-  if (read(fromchild[0], sent, sizeof(sent)) != sizeof(sent)) sent[0] = sent[1] = -1 ;
-  close(fromchild[0]) ;
+  sent_by(fd, sent) ;
   ok(WIFEXITED(wstat) && !WEXITSTATUS(wstat) && sent[0] == count && sent[1] == count, "concurrent: the child sent %d + %d", sent[0], sent[1]) ;
   ok(!bad, "concurrent: every record whole, values increasing for each signal, loss reports clean") ;
   for (int j = 0 ; j < 2 ; j++)

@@ -18,19 +18,11 @@ static pid_t sender (int sig, int queue, uid_t uid)
   _exit(0) ;
 }
 
- /* Waits for the child and for a record of sig (for SIGCHLD: about that child);
-    other records, e.g. the SIGCHLD of earlier children, are skipped. */
+ /* Waits for the child and for a record of sig (for SIGCHLD: about that child). */
 static int get (pid_t pid, int sig, sp_info *info, int *wstat)
 {
-  long long deadline = now_ms() + 10000 ;
   *wstat = reap(pid) ;
-  while (now_ms() < deadline)
-  {
-    int r = sp_wait(info, 1000) ;
-    if (r < 0) return -1 ;
-    if (r && info->sig == sig && (sig != SIGCHLD || info->pid == pid)) return 1 ;
-  }
-  return 0 ;
+  return wait_record(sig, sig == SIGCHLD ? pid : 0, info) ;
 }
 
 int main (void)

@@ -182,37 +182,36 @@ static int no_children_left (void)
   return waitpid(-1, 0, WNOHANG) == -1 && errno == ECHILD ;
 }
 
+static int spawn_errno (char const *prog)
+{
+  char const *argv[2] = { prog, 0 } ;
+  errno = 0 ;
+  return sp_spawn(prog, argv, (char const *const *)environ, 0) == -1 ? errno : 0 ;
+}
+
 static void spawn_errors (void)
 {
   char const *argv[2] = { 0, 0 } ;
   char tmpl[] = "/tmp/lib-spawn.XXXXXX" ;
-  int fd ;
+  int fd, e ;
   pid_t pid ;
 
-  argv[0] = "/nonexistent/program" ;
-  errno = 0 ;
-  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0) ;
-  ok(pid == -1 && errno == ENOENT, "sp_spawn(/nonexistent/program): -1 ENOENT (errno %d)", errno) ;
-  argv[0] = "sp-no-such-program-anywhere" ;
-  errno = 0 ;
-  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0) ;
-  ok(pid == -1 && errno == ENOENT, "sp_spawn of a name not in PATH: -1 ENOENT (errno %d)", errno) ;
+  e = spawn_errno("/nonexistent/program") ;
+  ok(e == ENOENT, "sp_spawn(/nonexistent/program): -1 ENOENT (errno %d)", e) ;
+  e = spawn_errno("sp-no-such-program-anywhere") ;
+  ok(e == ENOENT, "sp_spawn of a name not in PATH: -1 ENOENT (errno %d)", e) ;
 
   fd = mkstemp(tmpl) ;
   if (fd < 0 || write(fd, "#!/bin/sh\nexit 0\n", 17) != 17 || fchmod(fd, 0644) < 0) ok(0, "mkstemp: %s", strerror(errno)) ;
   else
   {
     close(fd) ;
-    argv[0] = tmpl ;
-    errno = 0 ;
-    pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0) ;
-    ok(pid == -1 && errno == EACCES, "sp_spawn of a file without x permission: -1 EACCES (errno %d)", errno) ;
+    e = spawn_errno(tmpl) ;
+    ok(e == EACCES, "sp_spawn of a file without x permission: -1 EACCES (errno %d)", e) ;
     unlink(tmpl) ;
   }
-  argv[0] = "/tmp" ;
-  errno = 0 ;
-  pid = sp_spawn(argv[0], argv, (char const *const *)environ, 0) ;
-  ok(pid == -1 && errno == EACCES, "sp_spawn of a directory: -1 EACCES (errno %d)", errno) ;
+  e = spawn_errno("/tmp") ;
+  ok(e == EACCES, "sp_spawn of a directory: -1 EACCES (errno %d)", e) ;
 
   ok(no_children_left(), "the failed children were reaped") ;
 

@@ -48,18 +48,6 @@ static void *queuer (void *arg)
   return 0 ;
 }
 
-static int wait_for (int sig, sp_info *info)
-{
-  long long deadline = now_ms() + 10000 ;
-  while (now_ms() < deadline)
-  {
-    int r = sp_wait(info, 1000) ;
-    if (r < 0) return -1 ;
-    if (r && info->sig == sig) return 1 ;
-  }
-  return 0 ;
-}
-
 int main (void)
 {
   int const sigs[] = { SIGUSR1, SIGUSR2, SIGRTMIN + 1, 0 } ;
@@ -73,7 +61,7 @@ int main (void)
   if (pthread_create(&th, 0, &idler, 0)) { perror("pthread_create") ; return 111 ; }
 
   ok(!pthread_kill(th, SIGUSR1), "pthread_kill(other thread, SIGUSR1)") ;
-  ok(wait_for(SIGUSR1, &info) == 1 && info.code == SI_TKILL && info.pid == getpid(),
+  ok(wait_record(SIGUSR1, 0, &info) == 1 && info.code == SI_TKILL && info.pid == getpid(),
     "its record arrives, code SI_TKILL, our pid") ;
 
    /* blocked in the main thread: the kernel delivers it to the other one */
@@ -83,7 +71,7 @@ int main (void)
     pid_t parent = getpid() ;
     pid_t pid = sp_fork() ;
     if (!pid) _exit(kill(parent, SIGUSR2) < 0) ;
-    ok(wait_for(SIGUSR2, &info) == 1 && info.code == SI_USER && info.pid == pid,
+    ok(wait_record(SIGUSR2, 0, &info) == 1 && info.code == SI_USER && info.pid == pid,
       "a process-directed SIGUSR2 from another process, blocked in the main thread, arrives with the sender's pid") ;
     reap(pid) ;
   }
@@ -102,7 +90,7 @@ int main (void)
     pthread_t q[NTHREADS] ;
     int next[NTHREADS] = { 0 } ;
     int n, good = 1, total = 0 ;
-    long long deadline = now_ms() + 20000 ;
+    long long deadline = now_ms() + scaled_ms(20000) ;
     done = 0 ;
     for (long i = 0 ; i < NTHREADS ; i++)
       if (pthread_create(q + i, 0, &queuer, (void *)i)) { perror("pthread_create") ; return 111 ; }

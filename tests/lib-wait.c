@@ -9,8 +9,10 @@
 #include "lib-common.h"
 
  /* Generous upper bounds: the machine may be loaded, but a wait that
-    ignores its timeout, or a signal that is not noticed, still fails. */
-#define SLACK_MS 4000
+    ignores its timeout, or a signal that is not noticed, still fails:
+    scaled, but kept under 20 s, so that a signal missed in the 30 s wait
+    below is still seen. */
+#define SLACK_MS (scaled_ms(4000) < 20000 ? scaled_ms(4000) : 20000)
 
 static volatile sig_atomic_t ticks = 0 ;
 

@@ -87,7 +87,7 @@ class Restore(unittest.TestCase):
         self.assertEqual(self.calls, [USR1])
         with self.assertRaises(KeyboardInterrupt):
             os.kill(ME, INT)
-            time.sleep(5)
+            time.sleep(pytap.scaled(5))   # the interrupt ends it at once
 
     def test_changed_while_trapped(self):
         """signal.signal() on a trapped signal meanwhile: close() still gives back the originals"""

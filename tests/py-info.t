@@ -101,7 +101,7 @@ class Threads(unittest.TestCase):
             try:
                 for v in range(n):
                     libc.sigqueue(ME, USR1, v)
-                done.wait(60)
+                done.wait(pytap.scaled(60))
             finally:
                 done.set()
                 for t in ts:

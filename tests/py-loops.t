@@ -57,7 +57,7 @@ class Loops(unittest.TestCase):
             t = asyncio.create_task(ticker())
             p = sender(USR1, HUP, USR2, TERM)
             try:
-                await asyncio.wait_for(done, 60)
+                await asyncio.wait_for(done, pytap.scaled(60))
             finally:
                 loop.remove_reader(self.sp.fileno())
                 t.cancel()
@@ -102,7 +102,7 @@ class Loops(unittest.TestCase):
             loop.add_signal_handler(signal.SIGALRM, lambda: (handled.append(1), readable()))
             try:
                 p = sender(signal.SIGALRM, HUP)
-                await asyncio.wait_for(done, 60)
+                await asyncio.wait_for(done, pytap.scaled(60))
             finally:
                 loop.remove_signal_handler(signal.SIGALRM)
                 loop.remove_reader(self.sp.fileno())

@@ -15,7 +15,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import pytap
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-TIMEOUT = 60    # generous: the machine may be loaded
+TIMEOUT = pytap.scaled(60)    # generous: the machine may be loaded
 
 
 class Server(unittest.TestCase):

@@ -4,19 +4,14 @@
 # exit. (It uses the normal build whatever the phase: the demo is for
 # people, the phases are for the runner.)
 
-n=0 ; failed=0
-t () {  # t cond-status what
-  n=$((n + 1))
-  if [ "$1" -eq 0 ] ; then echo "ok $n - $2" ; else echo "not ok $n - $2" ; failed=$((failed + 1)) ; fi
-}
+. "$SP_SRC/tests/tap.sh"
 out=$(mktemp) || exit 111
 trap 'rm -f "$out"' EXIT
 
 cd "$SP_SRC" || exit 111
-timeout 120 sh tools/demo > "$out" 2>&1
+timeout "$(scaled 120)" sh tools/demo > "$out" 2>&1
 rc=$?
-[ $rc -eq 0 ] ; t $? "sh tools/demo exits 0 (got $rc)"
-[ $rc -eq 0 ] || sed -e 's/^/#   /' "$out" | tail -15
+[ $rc -eq 0 ] ; t $? "sh tools/demo exits 0 (got $rc)" "$out"
 grep -q 'selfpipe-run: info: SIGUSR1 from pid [0-9]* uid [0-9]* -> SIGUSR2 to pid [0-9]*$' "$out" ; t $? "  it shows the remap's log line"
 grep -q '(service) got SIGUSR2, si_code 0, from pid [0-9]*$' "$out" ; t $? "  and the service getting SIGUSR2"
 grep -q 'gate run 1: SELFPIPE_SIGNAL=SIGHUP .*-> exit 0: forward$' "$out" ; t $? "  the gate passing once"
@@ -25,5 +20,4 @@ sed -n '/^== 6\./,/^== 7\./p' "$out" | grep -q '(service) got nothing' ; t $? " 
 grep -q 'selfpipe-run: info: child [0-9]* killed by SIGTERM$' "$out" && grep -q 'selfpipe-run exited 143 ' "$out" ; t $? "  the end: killed by SIGTERM, exit 143"
 pid=$(sed -n 's/.*the service is pid \([0-9]*\),.*/\1/p' "$out")
 [ -n "$pid" ] && [ ! -d /proc/$pid ] ; t $? "  nothing left running (service pid $pid)"
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -2,19 +2,14 @@
 # ISC license. selfpipe-run's exit code: the child's exit code 0..255,
 # 128+N when the child dies by signal N, 126/127 for exec failures, -e.
 
-n=0 ; failed=0
+. "$SP_SRC/tests/tap.sh"
 tmp=$(mktemp -d) || exit 111
 trap 'rm -rf "$tmp"' EXIT
 child=$SP_TESTS/sprun-child
 ulimit -c 0
 
-t () {  # t cond-status what
-  n=$((n + 1))
-  if [ "$1" -eq 0 ] ; then echo "ok $n - $2" ; else echo "not ok $n - $2" ; failed=$((failed + 1)) ; fi
-}
-
 if [ ! -x "$SELFPIPE_RUN" ] || [ ! -x "$child" ] ; then
-  echo "not ok 1 - selfpipe-run ($SELFPIPE_RUN) and sprun-child ($child) are built" ; exit 1
+  t 1 "selfpipe-run ($SELFPIPE_RUN) and sprun-child ($child) are built" ; tap_done ; exit
 fi
 
 # every exit code (a sample under valgrind: each run costs a second there)
@@ -93,5 +88,4 @@ $SP_WRAP "$SELFPIPE_RUN" -v 0 "$child" -e 4 -o /dev/null 2>"$tmp/err"
 $SP_WRAP "$SELFPIPE_RUN" -v 1 "$child" -e 4 -o /dev/null 2>"$tmp/err"
 [ $(grep -vc '^==' "$tmp/err") -eq 1 ] ; t $? "-v 1: exactly one line for a run without signals"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -84,10 +84,9 @@ order = [CATCH_MAX, RTMIN + 5, signal.SIGUSR2, signal.SIGALRM, signal.SIGUSR1,
          signal.SIGQUIT, signal.SIGINT, signal.SIGHUP]
 r = Run([], ["-x", "TERM:0"])
 r.ready()
-for s in order:
+for i, s in enumerate(order):
     r.kill(s)
-    time.sleep(0.1 * SLOW)
-r.wait_sigs(len(order))
+    r.wait_sigs(i + 1)   # each one there before the next is sent
 r.kill(signal.SIGTERM)
 r.wait()
 tap.ok(r.sigs() == [sig_name(s) for s in order] + ["SIGTERM"], "paced signals arrive in the order sent", r.sigs())
@@ -105,7 +104,7 @@ for i in range(1000):
     s = signal.SIGUSR1 if i % 2 == 0 else signal.SIGUSR2
     os.kill(r.pid, s)
     sent.append(sig_name(s))
-time.sleep(0.3 * SLOW)
+drained(r.pid, signal.SIGUSR1, signal.SIGUSR2)   # the runner has taken the whole burst
 r.kill(signal.SIGHUP)
 rc = r.wait()
 got = r.sigs()
@@ -155,7 +154,7 @@ r.ready()
 r.p.stderr.close()
 r.kill(signal.SIGUSR1)   # its log line hits a broken pipe
 r.wait_sigs(1)
-time.sleep(0.2 * SETTLE)
+settle(0.2)   # a forwarded SIGPIPE would have come by now
 r.kill(signal.SIGTERM)
 rc = r.wait()
 tap.ok(rc == 0, "stderr a broken pipe: the runner does not die of SIGPIPE, exit 0 (got %s)" % rc)
@@ -172,7 +171,7 @@ for i in range(50):
     r.kill(signal.SIGUSR1 if i % 2 == 0 else signal.SIGUSR2)   # alternating: no line folds
     if not r.wait_sigs(i + 1, timeout=3):
         break
-time.sleep(0.2 * SETTLE)
+wait_until(lambda: os.path.getsize(r.errpath) > 2000, 3)   # the log lines written past the limit's signal
 size = os.path.getsize(r.errpath)
 r.kill(signal.SIGTERM)
 rc = r.wait()

@@ -16,7 +16,7 @@ g = r.ready("gchild")
 tap.ok(c and int(c[7]) == os.getpgid(r.pid), "no -g: the child is in the runner's process group")
 r.kill(signal.SIGUSR1)
 r.wait_sigs(1)
-time.sleep(0.3 * SETTLE)
+settle(0.3)   # the grandchild's copy, if any, would have come by now
 tap.ok(r.sigs() == ["SIGUSR1"] and r.sigs("gchild") == [], "no -g: USR1 reaches the child, not the grandchild",
        (r.sigs(), r.sigs("gchild")))
 r.kill(signal.SIGTERM)
@@ -66,7 +66,7 @@ r = Run(["-s"], ["-O", "3000", "-e", "6"])
 t0 = time.monotonic()
 rc = r.wait()
 dt = time.monotonic() - t0
-tap.ok(rc == 6 and dt < 2.5 * SLOW, "-s: main child exits 6 while an orphan lives: the runner exits 6 at once (%.2f s)" % dt)
+tap.ok(rc == 6 and dt < scaled(2.5), "-s: main child exits 6 while an orphan lives: the runner exits 6 at once (%.2f s)" % dt)
 r.cleanup()
 
 # 5. -p: the child gets the signal when the runner is SIGKILLed
@@ -82,7 +82,7 @@ r = Run([], ["-x", "USR2:0"])
 r.ready()
 r.kill(signal.SIGKILL)
 r.wait()
-time.sleep(0.5 * SETTLE)
+settle(0.5)   # a parent-death signal would have come by now
 tap.ok(r.sigs() == [] and alive(r.child), "no -p: the child outlives the SIGKILLed runner, no signal", r.sigs())
 r.cleanup()
 

@@ -27,17 +27,23 @@ hangs = hook("hang", 'exec sleep 30')
 talks = hook("talk", 'echo "hook stdout says hi"\necho "hook stderr says hi" 1>&2\nexit 0')
 
 def hooklog():
-    try:
-        with open(log) as f:
-            return f.read().splitlines()
-    except OSError:
-        return []
+    return file_lines(log)
 
 def reset():
     try:
         os.unlink(log)
     except OSError:
         pass
+
+def hook_started(path, started):
+    """A runner gating HUP with the hook at path, its first HUP's hook
+    running (it has written started, its first line)."""
+    reset()
+    r = Run(["-c", "HUP:" + path], ["-x", "TERM:0"])
+    r.ready()
+    r.kill(signal.SIGHUP)
+    wait_until(lambda: hooklog()[:1] == [started], 5)
+    return r
 
 # 1. a hook that exits 0: the signal is forwarded; the hook's environment
 reset()
@@ -61,7 +67,7 @@ r = Run(["-c", "HUP:" + fails], ["-x", "TERM:0"])
 r.ready()
 r.kill(signal.SIGHUP)
 wait_until(lambda: any("held" in l for l in r.errlines()), 5)
-time.sleep(0.2 * SETTLE)
+settle(0.2)   # a wrong forward would have come by now
 tap.ok(r.sigs() == [], "hook exits 1: HUP is not forwarded", r.sigs())
 tap.ok(hooklog() == ["SIGHUP"], "  the hook ran once", hooklog())
 r.kill(signal.SIGTERM)
@@ -82,11 +88,7 @@ tap.ok(r.sigs() == ["SIGUSR2"] and hooklog()[:1] == ["SIGHUP %d [%d]" % (r.child
 r.cleanup()
 
 # 4. asynchronous: while HUP's hook runs, other signals are forwarded at once
-reset()
-r = Run(["-c", "HUP:" + slow], ["-x", "TERM:0"])
-r.ready()
-r.kill(signal.SIGHUP)
-wait_until(lambda: "start" in hooklog(), 5)
+r = hook_started(slow, "start")
 t0 = time.monotonic()
 r.kill(signal.SIGUSR1)
 r.wait_sigs(1)
@@ -100,16 +102,12 @@ r.wait()
 r.cleanup()
 
 # 5. coalescing: 5 HUPs while the hook runs = one more run after it
-reset()
-r = Run(["-c", "HUP:" + slow], ["-x", "TERM:0"])
-r.ready()
-r.kill(signal.SIGHUP)
-wait_until(lambda: "start" in hooklog(), 5)
+r = hook_started(slow, "start")
 for i in range(5):
     r.kill(signal.SIGHUP)
-    time.sleep(0.05)
+    drained(r.pid, signal.SIGHUP)   # taken: the next one is a delivery of its own
 wait_until(lambda: hooklog().count("end") >= 2, 6)
-time.sleep(1.5 * SETTLE)
+settle(1.5)   # a third run would have started by now
 tap.ok(hooklog() == ["start", "end", "start", "end"], "5 HUPs during the hook: exactly one re-run after it", hooklog())
 tap.ok(r.sigs() == ["SIGHUP", "SIGHUP"], "  and two forwards", r.sigs())
 hl = [l for l in r.errlines() if "SIGHUP" in l]
@@ -120,16 +118,12 @@ r.cleanup()
 
 # 5b. the re-run checks the newest delivery: its sender, not the first one's
 slowenv = hook("slowenv", 'echo "start [$SELFPIPE_SENDER]" >> %s\nsleep 1\nexit 0' % log)
-reset()
-r = Run(["-c", "HUP:" + slowenv], ["-x", "TERM:0"])
-r.ready()
-r.kill(signal.SIGHUP)
-wait_until(lambda: hooklog()[:1] == ["start [%d]" % me], 5)
+r = hook_started(slowenv, "start [%d]" % me)
 other = subprocess.run(["sh", "-c", "kill -HUP %d; echo $$" % r.pid], capture_output=True, text=True).stdout.strip()
-time.sleep(0.1)
+drained(r.pid, signal.SIGHUP)   # taken: the third is a delivery of its own
 third = subprocess.run(["sh", "-c", "kill -HUP %d; echo $$" % r.pid], capture_output=True, text=True).stdout.strip()
 wait_until(lambda: len(hooklog()) >= 2, 6)
-time.sleep(1.2 * SETTLE)
+settle(1.2)   # a third run would have started by now
 tap.ok(hooklog() == ["start [%d]" % me, "start [%s]" % third],
        "the coalesced re-run sees the newest delivery's sender (%s, not %s)" % (third, other), hooklog())
 r.kill(signal.SIGTERM)
@@ -143,9 +137,9 @@ t0 = time.monotonic()
 r.kill(signal.SIGHUP)
 w = wait_until(lambda: [l for l in r.errlines() if "warning" in l], 5)
 dt = time.monotonic() - t0
-tap.ok(w and 0.25 < dt < 4 * SLOW, "-w 300: a hanging hook fails after about 300 ms with a warning (%.2f s)" % dt, r.errlines())
+tap.ok(w and 0.25 < dt < scaled(4), "-w 300: a hanging hook fails after about 300 ms with a warning (%.2f s)" % dt, r.errlines())
 tap.ok(any("held" in l and "SIGHUP" in l for l in r.errlines()), "  the HUP is held (a held line)", r.errlines())
-time.sleep(0.2 * SETTLE)
+settle(0.2)   # a wrong forward would have come by now
 tap.ok(r.sigs() == [], "  the child did not get HUP", r.sigs())
 out = subprocess.run(["pgrep", "-f", "^sleep 30$", "-P", str(r.pid)], capture_output=True, text=True).stdout.split()
 tap.ok(out == [], "  the hook was killed", out)
@@ -158,7 +152,7 @@ r = Run(["-c", "HUP:" + talks], ["-x", "TERM:0"], stdout=subprocess.DEVNULL)
 r.ready()
 r.kill(signal.SIGHUP)
 r.wait_sigs(1)
-time.sleep(0.1 * SETTLE)
+wait_until(lambda: {"hook stdout says hi", "hook stderr says hi"} <= set(r.errlines()), 3)
 lines = r.errlines()
 tap.ok("hook stdout says hi" in lines and "hook stderr says hi" in lines, "the hook's stdout and stderr go to the runner's stderr", lines)
 r.kill(signal.SIGTERM)
@@ -171,8 +165,7 @@ r = Run(["-c", "HUP:" + h], ["-x", "TERM:0"])
 r.ready()
 os.chmod(h, 0o644)
 r.kill(signal.SIGHUP)
-w = wait_until(lambda: [l for l in r.errlines() if "SIGHUP" in l], 5)
-time.sleep(0.2 * SETTLE)
+wait_until(lambda: any("warning" in l for l in r.errlines()) and any("held" in l for l in r.errlines()), 5)
 tap.ok(r.sigs() == [] and r.p.poll() is None, "a hook that cannot start: HUP held, the runner goes on", r.sigs())
 tap.ok(any("warning" in l for l in r.errlines()) and any("held" in l for l in r.errlines()), "  a warning and a held line", r.errlines())
 r.kill(signal.SIGTERM)
@@ -211,7 +204,7 @@ t0 = time.monotonic()
 r.kill(signal.SIGTERM)
 rc = r.wait()
 dt = time.monotonic() - t0
-tap.ok(hp and rc == 0 and dt < 2 * SLOW, "the child exits while a hook runs (-w 0): the runner exits at once (%.2f s, exit %s)" % (dt, rc))
+tap.ok(hp and rc == 0 and dt < scaled(2), "the child exits while a hook runs (-w 0): the runner exits at once (%.2f s, exit %s)" % (dt, rc))
 tap.ok(hp and wait_until(lambda: all(not alive(p) for p in hp), 3), "  and the hook is killed", hp)
 for p in hp or []:
     if alive(p):

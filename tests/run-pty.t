@@ -75,7 +75,7 @@ wait_until(lambda: fg_ready(r), 5)
 tap.ok(fg_ready(r), "the runner is in the terminal's foreground group")
 os.write(r.master, b"\x03")
 r.wait_sigs(1)
-time.sleep(0.4 * SETTLE)
+settle(0.4)   # a second delivery would have come by now
 recs = r.sigrecs()
 tap.ok(len(recs) == 1 and recs[0][2] == "SIGINT" and int(recs[0][5]) == KERNEL,
        "^C: the child gets exactly one SIGINT, from the terminal (si_code SI_KERNEL)", recs)
@@ -85,7 +85,7 @@ tap.ok("selfpipe-run: info: SIGINT from kernel -> not forwarded: terminal alread
 # a window size change: WINCH from the kernel
 fcntl.ioctl(r.master, termios.TIOCSWINSZ, struct.pack("HHHH", 33, 101, 0, 0))
 wait_until(lambda: len(r.sigs()) >= 2, 3)
-time.sleep(0.4 * SETTLE)
+settle(0.4)   # a second delivery would have come by now
 tap.ok(r.sigs() == ["SIGINT", "SIGWINCH"], "window resized: the child gets exactly one SIGWINCH", r.sigs())
 tap.ok("selfpipe-run: info: SIGWINCH from kernel -> not forwarded: terminal already sent it" in r.errlines(),
        "  log: SIGWINCH from kernel -> not forwarded: terminal already sent it", r.errlines())
@@ -99,7 +99,7 @@ c = r.ready()
 wait_until(lambda: fg_ready(r), 5)
 os.write(r.master, b"\x03")
 r.wait_sigs(1)
-time.sleep(0.4 * SETTLE)
+settle(0.4)   # a second delivery would have come by now
 recs = r.sigrecs()
 tap.ok(len(recs) == 1 and recs[0][2] == "SIGINT" and int(recs[0][7]) == r.pid,
        "-g, ^C: the child gets exactly one SIGINT, forwarded by the runner", recs)

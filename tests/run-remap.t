@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 # ISC license. selfpipe-run -m (remap, 0 drops, KILL and STOP targets),
-# the exact log lines, -T stamps, -v 0/1/2.
+# the exact log lines, -T stamps, -v 0/1/2, the fold line of a burst.
 
-import os, signal, sys, time
+import os, re, signal, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from sprun_lib import *
 
@@ -14,10 +14,14 @@ FROM = "from pid SENDER uid %d" % uid
 # 1. remap, drop, plain forward; the exact lines
 r = Run(["-m", "USR1:USR2", "-m", "sighup:0", "-m", "RTMIN+1:RTMAX-2"], ["-x", "TERM:0"])
 r.ready()
-for s in (signal.SIGUSR1, signal.SIGHUP, RTMIN + 1, signal.SIGINT):
+# one at a time, each at the child (or, dropped, logged) before the next:
+# the order is the test's, not the kernel's
+for s, forwards in ((signal.SIGUSR1, 1), (signal.SIGHUP, 0), (RTMIN + 1, 2), (signal.SIGINT, 3)):
     r.kill(s)
-    time.sleep(0.15 * SLOW)
-r.wait_sigs(3)
+    if forwards:
+        r.wait_sigs(forwards)
+    else:
+        wait_until(lambda: any("-> ignored" in l for l in r.errlines()), 5)
 r.kill(signal.SIGTERM)
 rc = r.wait()
 tap.ok(r.sigs() == ["SIGUSR2", "SIGRTMAX-2", "SIGINT", "SIGTERM"], "-m: USR1 arrives as USR2, HUP dropped, RTMIN+1 as RTMAX-2", r.sigs())
@@ -87,10 +91,10 @@ def session(v):
     r.ready()
     r.kill(signal.SIGUSR1)
     wait_until(lambda: proc_state(r.child) == "T", 5)
-    time.sleep(0.1 * SETTLE)
+    settle(0.1)   # for -v 2's "stopped" line
     r.kill(signal.SIGCONT)
     r.wait_sigs(1)
-    time.sleep(0.1 * SETTLE)
+    settle(0.1)   # for -v 2's "continued" line
     r.kill(signal.SIGTERM)
     rc = r.wait()
     lines = r.norm(me)
@@ -105,5 +109,29 @@ tap.ok(rc1 == 0 and len(l1) == 4, "-v 1: four lines (USR1, CONT, TERM, the end),
 tap.ok(rc2 == 0 and len(l2) > len(l1) and all(l in l2 for l in l1),
        "-v 2: the -v 1 lines and more (the child stopped, continued)", "\n".join(l2))
 tap.ok(all(re.match(r"^selfpipe-run: (info|warning|debug): ", l) for l in l2), "-v 2: every line is selfpipe-run: <level>: ...", "\n".join(l2))
+
+# 6. -v 1: a burst of one queued signal from one sender folds into one
+# line; held back while the runner is stopped, so it reads them all in
+# one go
+p = subprocess.Popen(WRAP + [RUNNER, "-m", "RTMIN+1:0", "sleep", "30"], stderr=subprocess.PIPE)
+child_running(p.pid, "sleep")
+sig = RTMIN + 1
+queue_while_stopped(p.pid, sig, 200)
+os.kill(p.pid, signal.SIGCONT)
+drained(p.pid, sig)
+p.send_signal(signal.SIGTERM)
+err = stderr_at_end(p)
+lines = [l for l in err.splitlines() if "SIGRTMIN+1" in l]
+total = 0
+for l in lines:
+    if l.endswith(" times)"):
+        total += int(l.split("(repeated ")[1].split()[0])
+    else:
+        total += 1
+want = "selfpipe-run: info: SIGRTMIN+1 from pid %d uid %d -> ignored" % (me, uid)
+tap.ok(lines and all(l == want or (l.startswith(want + " (repeated ") and l.endswith(" times)")) for l in lines),
+       "-v 1 burst: the line, then the same line with (repeated N times)", "\n".join(lines[:5]))
+tap.ok(total == 200, "  the lines account for the 200 deliveries (%d)" % total, "\n".join(lines[:5]))
+tap.ok(len(lines) == 2, "  in two lines (%d)" % len(lines))
 
 tap.done()

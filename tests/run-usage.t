@@ -2,7 +2,7 @@
 # ISC license. selfpipe-run: every usage error exits 100 with one line
 # on stderr that names the bad word, and never runs prog.
 
-n=0 ; failed=0
+. "$SP_SRC/tests/tap.sh"
 tmp=$(mktemp -d) || exit 111
 trap 'rm -rf "$tmp"' EXIT
 marker=$tmp/ran
@@ -18,7 +18,6 @@ usage_error () {
   case_no=$((case_no + 1))
   [ "$SP_PHASE" = valgrind ] && [ $((case_no % 3)) -ne 1 ] && return 0
   word=$1 ; shift
-  n=$((n + 1))
   rm -f "$marker"
   $SP_WRAP "$SELFPIPE_RUN" "$@" > "$tmp/out" 2> "$tmp/err"
   rc=$?
@@ -31,13 +30,7 @@ usage_error () {
   [ -z "$why" ] && [ -n "$word" ] && ! grep -qiF -- "$word" "$tmp/err2" && why="the line does not name $word"
   [ -z "$why" ] && [ -e "$marker" ] && why="prog ran"
   [ -z "$why" ] && [ -s "$tmp/out" ] && why="wrote to stdout"
-  if [ -z "$why" ] ; then
-    echo "ok $n - usage error: $*"
-  else
-    echo "not ok $n - usage error: $*: $why"
-    sed -e 's/^/#   /' "$tmp/err" | head -5
-    failed=$((failed + 1))
-  fi
+  [ -z "$why" ] ; t $? "usage error: $*${why:+: $why}" "$tmp/err"
 }
 
 prog="touch $marker"
@@ -102,12 +95,9 @@ usage_error "$tmp/nonexistent" -c HUP:$tmp/nonexistent $prog
 usage_error "$tmp/dir" -c HUP:$tmp/dir $prog
 
 # and the good forms of the same words are accepted
-n=$((n + 1))
 $SP_WRAP "$SELFPIPE_RUN" -v 2 -T -g -s -r -e 143 -k 100 -t term,SIGHUP,2,RTMIN+1 -p sigusr1 \
   -m rtmax-1:RTMIN -m hup:0 -m usr1:KILL -m USR2:STOP -c SIGINT:$tmp/hook -w 50 -- $prog 2>"$tmp/err"
 rc=$?
-if [ $rc -eq 0 ] && [ -e "$marker" ] ; then echo "ok $n - every option in its good form: prog runs, exit 0"
-else echo "not ok $n - every option in its good form: prog runs, exit 0 (exit $rc)" ; sed -e 's/^/#   /' "$tmp/err" | head -5 ; failed=$((failed + 1)) ; fi
+[ $rc -eq 0 ] && [ -e "$marker" ] ; t $? "every option in its good form: prog runs, exit 0 (exit $rc)" "$tmp/err"
 
-echo "1..$n"
-[ $failed -eq 0 ]
+tap_done

@@ -26,7 +26,8 @@
                   at once, the orphan writes its ppid after ms and exits
       -e code     after the ready line, exit with code
       -k sig      after the ready line, die by sig
-      -w ms       live at most ms (default 30000), then "timeout", exit 0
+      -w ms       live at most ms (default 30000, scaled as lib-common.h
+                  says), then "timeout", exit 0
       -S ms       stay ms in the handler after recording (every signal is
                   blocked there), so that a second delivery of the same
                   signal right after the first is seen as a second one
@@ -46,6 +47,8 @@
 #include <unistd.h>
 
 #include <selfpipe/selfpipe.h>
+
+#include "lib-common.h"
 
 #define USAGE "sprun-child [ -o file ] [ -R ] [ -i sig ]... [ -d sig ]... [ -x sig:code ]... [ -g ] [ -O ms ] [ -e code | -k sig ] [ -w ms ] [ -S ms ]"
 
@@ -128,13 +131,6 @@ static void put (char const *line)
   if (write(recfd, line, len) != (ssize_t)len) die("write") ;
 }
 
-static long long now_ms (void)
-{
-  struct timespec ts ;
-  clock_gettime(CLOCK_MONOTONIC, &ts) ;
-  return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 ;
-}
-
 static void live (long long ms)
 {
   long long deadline = now_ms() + ms ;
@@ -205,7 +201,7 @@ int main (int argc, char **argv)
 {
   char const *recfile = 0 ;
   int report = 0, grandchild = 0, orphan_ms = -1, final_exit = -1, final_sig = 0 ;
-  long long lifetime = 30000 ;
+  long long lifetime = scaled_ms(30000) ;  /* the tests' signals come well before */
   int disp[NSIG] ;  /* 0 record, 1 ignore, 2 default */
   char state[700] ;
   int opt ;

@@ -8,13 +8,15 @@
 # The limits are set by prlimit, which then execs the runner. stdin is
 # closed: a dynamic runner needs one free descriptor for ld.so to open its
 # libraries before main() runs, and that is not what is tested here.
+# Plain pass only, as every stress-*.t: valgrind and the sanitizers need
+# descriptors and processes of their own.
 
 import errno, os, subprocess, sys
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
-from hard_lib import *
+from sprun_lib import *
 
 tap = Tap()
-need_runner(tap)
+check_setup(tap)
 
 if subprocess.call(["sh", "-c", "command -v setpriv"], stdout=subprocess.DEVNULL) != 0:
     tap.ok(False, "setpriv is installed (Debian package util-linux)")
@@ -25,7 +27,7 @@ def run(*limits):
     """(exit code, stderr lines) of `selfpipe-run -v0 true` (errors only)
     as nobody with limits"""
     p = subprocess.run(AS_NOBODY + ["prlimit"] + list(limits) + [RUNNER, "-v0", "true"],
-                       preexec_fn=lambda: os.close(0), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=30)
+                       preexec_fn=lambda: os.close(0), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=scaled(30))
     # in the coverage build, libgcov may not get a descriptor either
     return p.returncode, [l for l in p.stderr.decode("utf-8", "replace").splitlines() if not l.startswith("profiling:")]
 
