@@ -79,6 +79,15 @@ usage_error "SIGSEGV is a synchronous fault signal" -c SEGV:$tmp/hook $prog
 usage_error "-t TERM,ILL: SIGILL is a synchronous fault signal" -t TERM,ILL $prog
 usage_error "SIGCHLD is the runner's own" -m CHLD:HUP $prog
 usage_error "SIGSTOP cannot be caught" -t STOP $prog
+usage_error "an empty stage" -S "QUIT/10,,KILL" $prog
+usage_error "stage \"FOO/10\": not a signal" -S FOO/10 $prog
+usage_error "stage \"KILL\": every stage but the last needs /ms" -S KILL,TERM $prog
+usage_error "SIGKILL must be the last stage" -S QUIT/10,KILL/10,TERM $prog
+usage_error "not a number of milliseconds" -S QUIT/99999999999 $prog
+usage_error "add up to more than 2147483647 ms" -S QUIT/2000000000,TERM/2000000000,KILL $prog
+usage_error "more than 16 stages" -S "$(i=0 ; l=TERM/1 ; while [ $i -lt 9999 ] ; do l="$l,TERM/1" ; i=$((i + 1)) ; done ; echo $l)" $prog
+usage_error "-k gives the stop schedule already" -k 5 -S TERM $prog
+usage_error "-S gives the stop schedule already" -S TERM -k 5 $prog
 usage_error STOP -m STOP:TERM $prog
 usage_error CHLD -m CHLD:TERM $prog
 usage_error 9 -m 9:TERM $prog

@@ -154,7 +154,12 @@ static int stage_error (errbuf *e, char const *list, char const *stage, size_t l
   if (len >= sizeof(part)) len = sizeof(part) - 1 ;
   memcpy(part, stage, len) ;
   part[len] = 0 ;
-  err3(e, "-S ", list, ": ") ;
+  char head[44] ;
+  size_t n = strlen(list) ;
+  /* a long list is cut, so the reason still fits on the line */
+  if (n > 40) { memcpy(head, list, 40) ; memcpy(head + 40, "...", 4) ; }
+  else memcpy(head, list, n + 1) ;
+  err3(e, "-S ", head, ": ") ;
   if (len) err3(e, "stage \"", part, "\": ") ;
   return err3(e, why, "", "") ;
 }
