@@ -157,6 +157,7 @@ extern sprun_state sprun ;
 
 extern int sprun_proc_stat (pid_t, char *, pid_t *) ;
 extern unsigned int sprun_children (void (*)(pid_t, void *), void *) ;
+extern int sprun_descendant (pid_t) ;
 
 extern size_t sprun_fmt_status (char *, int) ;
 #define SPRUN_STATUS_MAX 40

@@ -1,0 +1,29 @@
+/* ISC license. */
+
+#include "sprun.h"
+
+ /*
+    Whether pid is a living process of the runner's own tree: its chain
+    of parents, read from /proc, reaches the runner. Anything else (pid 1,
+    the runner itself, a stranger, a zombie, a pid that is gone) is not.
+    The chain is bounded: a loop in /proc (a pid reused while walking)
+    cannot hold the runner.
+ */
+
+#define SPRUN_DEPTH_MAX 4096
+
+int sprun_descendant (pid_t pid)
+{
+  unsigned int depth = 0 ;
+  char state ;
+  pid_t p ;
+  if (pid <= 1 || pid == sprun.self) return 0 ;
+  if (sprun_proc_stat(pid, &state, &p) < 0 || state == 'Z' || state == 'X') return 0 ;
+  while (depth++ < SPRUN_DEPTH_MAX)
+  {
+    if (p == sprun.self) return 1 ;
+    if (p <= 1) return 0 ;
+    if (sprun_proc_stat(p, 0, &p) < 0) return 0 ;
+  }
+  return 0 ;
+}
