@@ -2,7 +2,7 @@
 # ISC license. selfpipe-run -S: a stop signal starts a schedule of
 # signal/ms stages that the runner sends itself; -k is its two-stage form.
 
-import os, re, signal, sys
+import math, os, re, signal, sys, time
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from sprun_lib import *
 
@@ -11,24 +11,33 @@ check_setup(tap)
 me, uid = os.getpid(), os.getuid()
 
 
-def stamped(lines):
-    """(seconds since the first line, text) for each -T line."""
+def stamped(lines, sent):
+    """(seconds since sent, text) for each -T line. sent is the test's
+    time.time() just before it sent the stop signal: the runner's first
+    stamp comes after its own clock started the schedule, so only the
+    send time is a start that can show a stage early. TAI64N runs ahead
+    of UTC by a whole number of seconds, taken from the first stamp,
+    which comes less than a second after the send."""
     out = []
     for l in lines:
         m = re.match(r"^@([0-9a-f]{16})([0-9a-f]{8}) (.*)$", l)
         if m:
             # TAI64 counts from 2^62: take it off before it meets a float
             out.append((int(m.group(1), 16) - (1 << 62) + int(m.group(2), 16) / 1e9, m.group(3)))
-    return [(t - out[0][0], s) for t, s in out] if out else []
+    if not out:
+        return []
+    leap = math.floor(out[0][0] - sent + 0.01)
+    return [(t - leap - sent, s) for t, s in out]
 
 
 # 1. a child that ignores QUIT and TERM: each stage at its time, then KILL
 r = Run(["-T", "-S", "QUIT/400,TERM/400,KILL"], ["-i", "QUIT", "-i", "TERM"])
 r.ready()
+sent = time.time()
 r.kill(signal.SIGTERM)
 rc = r.wait()
 tap.ok(rc == 128 + signal.SIGKILL, "-S QUIT/400,TERM/400,KILL, a child that ignores QUIT and TERM: killed at the last stage (exit %s)" % rc)
-lines = stamped(r.norm(me))
+lines = stamped(r.norm(me), sent)
 texts = [s for t, s in lines]
 want = ["selfpipe-run: info: SIGTERM from pid SENDER uid %d -> stop: SIGQUIT to pid CHILD" % uid,
         "selfpipe-run: warning: child CHILD alive 400 ms after SIGTERM -> SIGTERM",
@@ -36,7 +45,7 @@ want = ["selfpipe-run: info: SIGTERM from pid SENDER uid %d -> stop: SIGQUIT to 
         "selfpipe-run: info: child CHILD killed by SIGKILL"]
 tap.ok(texts == want, "  one line per stage, with the elapsed time, exact text", "\n".join(texts))
 if len(lines) == 4:
-    t1, t2 = lines[1][0] - lines[0][0], lines[2][0] - lines[0][0]
+    t1, t2 = lines[1][0], lines[2][0]
     # never early; late only by the machine's scheduling (scaled)
     tap.ok(0.4 <= t1 < 0.4 + scaled(0.2) and 0.8 <= t2 < 0.8 + scaled(0.2),
            "  the stages come at 400 and 800 ms (%.0f and %.0f ms)" % (t1 * 1000, t2 * 1000))
@@ -58,12 +67,13 @@ r.cleanup()
 # 3. a second stop signal does not restart the schedule, and is not forwarded
 r = Run(["-T", "-S", "USR1/600,KILL"], ["-x", "TERM:0"])
 r.ready()
+sent = time.time()
 r.kill(signal.SIGTERM)
 wait_until(lambda: "SIGUSR1" in r.sigs(), 5)
 r.kill(signal.SIGTERM)
 wait_until(lambda: "stop already under way" in r.err(), 5)
 rc = r.wait()
-lines = stamped(r.errlines())
+lines = stamped(r.errlines(), sent)
 texts = [s for t, s in lines]
 tap.ok(rc == 137 and r.sigs() == ["SIGUSR1", "SIGCONT"], "a second TERM: the child still saw only the USR1 stage and its CONT, then KILL (exit %s, saw %s)" % (rc, r.sigs()))
 tap.ok(any(s.endswith("-> stop already under way") for s in texts), "  the second TERM is logged as under way", "\n".join(texts))
