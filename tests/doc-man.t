@@ -88,19 +88,22 @@ def man_text(lines):
     return " ".join(t for t in map(roff_line, lines) if t is not None)
 
 
+def split_blocks(lines, start=r"\.(nf|EX)\b", end=r"\.(fi|EE)\b"):
+    """(lines inside the blocks from start to end, lines outside them)"""
+    ins, outs, inside = [], [], False
+    for line in lines:
+        if re.match(start, line):
+            inside = True
+        elif re.match(end, line):
+            inside = False
+        else:
+            (ins if inside else outs).append(line)
+    return ins, outs
+
+
 def man_blocks(lines):
     """The lines of the .nf/.fi and .EX/.EE blocks, as text."""
-    out, inside = [], False
-    for line in lines:
-        if re.match(r"\.(nf|EX)\b", line):
-            inside = True
-        elif re.match(r"\.(fi|EE)\b", line):
-            inside = False
-        elif inside:
-            t = roff_line(line)
-            if t is not None:
-                out.append(t)
-    return out
+    return [t for t in map(roff_line, split_blocks(lines)[0]) if t is not None]
 
 
 # --- HTML, as far as these pages use it
@@ -315,14 +318,7 @@ def lib_html_errnos(page):
 def lib_man_errnos(man):
     secs = man_sections(man)
     lines = [l for name, ls in secs.items() if name != "EXAMPLE" for l in ls]
-    text, inside = [], False
-    for l in lines:
-        if re.match(r"\.EX\b", l):
-            inside = True
-        elif re.match(r"\.EE\b", l):
-            inside = False
-        elif not inside:
-            text.append(l)
+    text = split_blocks(lines, r"\.EX\b", r"\.EE\b")[1]
     return errnos(roff_text("\n".join(text)))
 
 

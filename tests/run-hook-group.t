@@ -14,11 +14,7 @@ leftover = os.path.join(hd, "leftover")
 
 
 def hook(name, body):
-    path = os.path.join(hd, name)
-    with open(path, "w") as f:
-        f.write("#!/bin/sh\n" + body + "\n")
-    os.chmod(path, 0o755)
-    return path
+    return sh_script(hd, name, body)
 
 
 def forked():

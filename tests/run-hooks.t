@@ -13,11 +13,7 @@ me, uid = os.getpid(), os.getuid()
 hd = tempfile.mkdtemp(prefix="sprun-hooks-")
 
 def hook(name, body):
-    path = os.path.join(hd, name)
-    with open(path, "w") as f:
-        f.write("#!/bin/sh\n" + body + "\n")
-    os.chmod(path, 0o755)
-    return path
+    return sh_script(hd, name, body)
 
 log = os.path.join(hd, "hooklog")
 passes = hook("pass", 'echo "$SELFPIPE_SIGNAL $SELFPIPE_CHILD [$SELFPIPE_SENDER]" >> %s\nexit 0' % log)

@@ -270,6 +270,15 @@ class Run:
         subprocess.call(["rm", "-rf", self.dir])
 
 
+def sh_script(dir, name, body):
+    """An executable /bin/sh script dir/name running body; its path."""
+    path = os.path.join(dir, name)
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n" + body + "\n")
+    os.chmod(path, 0o755)
+    return path
+
+
 def check_setup(tap):
     """Fails loudly (not a skip) when the things under test are missing."""
     good = True
