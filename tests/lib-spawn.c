@@ -223,6 +223,47 @@ static void spawn_errors (void)
   }
 }
 
+ /* A script with no #! line: the kernel says ENOEXEC, and sp_spawn runs
+    it with /bin/sh as execvp does, arguments and all; by its path, and
+    through a PATH search. */
+
+static int spawn_wait (char const *file, char const *const *argv)
+{
+  pid_t pid = sp_spawn(file, argv, (char const *const *)environ, 0) ;
+  int wstat = pid > 0 ? reap(pid) : -1 ;
+  return pid > 0 && WIFEXITED(wstat) ? WEXITSTATUS(wstat) : -1 ;
+}
+
+static void spawn_noshebang (void)
+{
+  char dir[] = "/tmp/lib-spawn-sh.XXXXXX" ;
+  char path[64], pathenv[4096] ;
+  char const *oldpath = getenv("PATH") ;
+  static char const body[] = "test \"$1 $2\" = \"a b c\" && test $# = 2 && exit 7\nexit 1\n" ;
+  int fd, code ;
+  if (!mkdtemp(dir)) { ok(0, "mkdtemp: %s", strerror(errno)) ; return ; }
+  snprintf(path, sizeof(path), "%s/noshebang", dir) ;
+  fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0755) ;
+  if (fd < 0 || write(fd, body, sizeof(body) - 1) != (ssize_t)sizeof(body) - 1) { ok(0, "write %s: %s", path, strerror(errno)) ; return ; }
+  close(fd) ;
+  {
+    char const *argv[4] = { path, "a", "b c", 0 } ;
+    code = spawn_wait(path, argv) ;
+    ok(code == 7, "sp_spawn of a script with no #! line: run by /bin/sh with its arguments, exit 7 (%d)", code) ;
+  }
+  snprintf(pathenv, sizeof(pathenv), "/nonexistent:%s:%s", dir, oldpath ? oldpath : "/usr/bin:/bin") ;
+  if (setenv("PATH", pathenv, 1) < 0) ok(0, "setenv PATH: %s", strerror(errno)) ;
+  else
+  {
+    char const *argv[4] = { "noshebang", "a", "b c", 0 } ;
+    code = spawn_wait("noshebang", argv) ;
+    ok(code == 7, "the same found through a PATH search: exit 7 (%d)", code) ;
+    if (oldpath) setenv("PATH", oldpath, 1) ; else unsetenv("PATH") ;
+  }
+  unlink(path) ;
+  rmdir(dir) ;
+}
+
  /*
     The race: a signal sent to a child between fork and exec must not
     run our handler there, nor write into our pipe. A sender kills the
@@ -397,6 +438,7 @@ int main (int argc, char const *const *argv)
   }
 
   spawn_errors() ;
+  spawn_noshebang() ;
   spawn_attrs(argv[0]) ;
   hammer(under_valgrind() ? 40 : 300) ;
 

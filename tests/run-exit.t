@@ -60,6 +60,12 @@ grep -v '^==' "$tmp/err" | grep -q '^selfpipe-run: fatal: .*sprun-no-such-comman
 mkdir "$tmp/bin" ; cp "$child" "$tmp/bin/sprun-in-path"
 PATH="$tmp/bin:$PATH" $SP_WRAP "$SELFPIPE_RUN" sprun-in-path -e 5 -o /dev/null 2>/dev/null ; rc=$?
 [ $rc -eq 5 ] ; t $? "prog found through PATH (exit $rc)"
+# no #! line: run by /bin/sh, as execvp(3), tini and dumb-init do
+printf 'test "$1" = "a b" && exit 6\nexit 1\n' > "$tmp/bin/sprun-noshebang" ; chmod 755 "$tmp/bin/sprun-noshebang"
+$SP_WRAP "$SELFPIPE_RUN" "$tmp/bin/sprun-noshebang" "a b" 2>/dev/null ; rc=$?
+[ $rc -eq 6 ] ; t $? "prog with no #! line: run by /bin/sh with its argument (exit $rc)"
+PATH="$tmp/bin:$PATH" $SP_WRAP "$SELFPIPE_RUN" sprun-noshebang "a b" 2>/dev/null ; rc=$?
+[ $rc -eq 6 ] ; t $? "  the same through PATH (exit $rc)"
 
 # 111: a system call fails before the child runs (no descriptor left for
 # the signal pipe, then for the spawn's). Not under valgrind, which needs

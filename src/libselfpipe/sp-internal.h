@@ -33,5 +33,6 @@ extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;
 extern int sp_atfork_register (void) ;
 extern int sp_set_has_class (sigset_t const *, unsigned int) ;
+extern void sp_exec (char const *, char const *const *, char const *const *, int) ;
 
 #endif

@@ -6,13 +6,11 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
-#include <skalibs/exec.h>
-
 #include "sp-internal.h"
 
  /*
-    sp_fork, the steps attr asks for, then exec, with a PATH search
-    unless SP_SPAWN_NOPATH. A close-on-exec pipe carries back the errno
+    sp_fork, the steps attr asks for, then exec as execvp does (sp_exec),
+    with a PATH search unless SP_SPAWN_NOPATH. A close-on-exec pipe carries back the errno
     and the step of a failure, so the caller learns what failed instead
     of seeing a child exit 127: the pid is returned only once the exec
     has succeeded. attr->failed names a setup step that failed, and
@@ -66,11 +64,7 @@ pid_t sp_spawn (char const *file, char const *const *argv, char const *const *en
   {
     close(p[0]) ;
     report[0] = (int)child_steps(a, parent) ;
-    if (!report[0])
-    {
-      if (a->flags & SP_SPAWN_NOPATH) execve(file, (char *const *)argv, (char *const *)envp) ;
-      else exec_ae(file, argv, envp) ;
-    }
+    if (!report[0]) sp_exec(file, argv, envp, !(a->flags & SP_SPAWN_NOPATH)) ;
     report[1] = errno ;
     if (write(p[1], report, sizeof(report)) < 0) _exit(127) ;
     _exit(127) ;
