@@ -79,6 +79,10 @@ $(SP_BUILDDIR)/obj/%.lo: src/%.c $(HEADERS_ALL)
 	@mkdir -p $(@D)
 	$(CC) $(SP_CFLAGS) -fPIC -c -o $@ $<
 
+# the runner's -V: the version of package/info, in the binary
+$(SP_BUILDDIR)/obj/selfpipe/sprun_help.o: package/info
+$(SP_BUILDDIR)/obj/selfpipe/sprun_help.o: SP_CFLAGS += -DSELFPIPE_VERSION='"$(version)"'
+
 $(STATIC_LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@

@@ -109,4 +109,23 @@ $SP_WRAP "$SELFPIPE_RUN" -v 2 -T -g -s -r -e 143 -k 100 -t term,SIGHUP,2,RTMIN+1
 rc=$?
 [ $rc -eq 0 ] && [ -e "$marker" ] ; t $? "every option in its good form: prog runs, exit 0 (exit $rc)" "$tmp/err"
 
+# -h, --help: the usage and examples on stdout, exit 0; -V, --version:
+# the version of package/info; none of them runs prog
+version=$(sed -n 's/^version=//p' "$SP_SRC/package/info")
+for opt in -h --help "-v 2 --help" ; do
+  rm -f "$marker"
+  $SP_WRAP "$SELFPIPE_RUN" $opt $prog > "$tmp/out" 2> "$tmp/err" ; rc=$?
+  [ $rc -eq 0 ] && [ ! -e "$marker" ] && head -1 "$tmp/out" | grep -qF "usage: selfpipe-run [ -v verbosity ]" \
+    && grep -q "s6 run script" "$tmp/out" && [ -z "$(grep -v '^==' "$tmp/err")" ]
+  t $? "$opt: usage and examples on stdout, exit 0, prog not run (exit $rc)" "$tmp/out"
+done
+for opt in -V --version ; do
+  rm -f "$marker"
+  $SP_WRAP "$SELFPIPE_RUN" $opt $prog > "$tmp/out" 2> "$tmp/err" ; rc=$?
+  [ $rc -eq 0 ] && [ ! -e "$marker" ] && [ "$(cat "$tmp/out")" = "selfpipe-run $version" ]
+  t $? "$opt: 'selfpipe-run $version' on stdout, exit 0 (exit $rc)" "$tmp/out"
+done
+grep -qaF "selfpipe-run $version" "$SELFPIPE_RUN" ; t $? "the binary carries its version string"
+usage_error "--helpx" --helpx $prog
+
 tap_done

@@ -28,6 +28,7 @@ int main (int argc, char const *const *argv)
   /* sprun_parse gives the synopsis itself when prog is missing */
   int i = sprun_parse(&cfg, argc, argv, err, sizeof(err)) ;
   if (i < 0) strerr_dieusage(100, err) ;
+  if (cfg.info) sprun_help(cfg.info) ;
   sprun.cfg = &cfg ;
   sprun.self = getpid() ;
   sprun_log_init(cfg.verbosity, cfg.timestamp) ;

@@ -57,10 +57,13 @@ struct sprun_config_s
   unsigned char mapped[SP_NSIG] ;  /* 1 if -m named this signal */
   int map[SP_NSIG] ;               /* -m: what is forwarded for each signal; 0: nothing */
   char const *hook[SP_NSIG] ;      /* -c: the hook's path, or 0 */
+  char info ;                      /* 'h' or 'V': print that, run nothing */
 } ;
 
 extern int sprun_parse (sprun_config *, int, char const *const *, char *, size_t) ;
 extern char const *sprun_source_refusal (int) ;
+extern void sprun_help (int) gccattr_noreturn ;
+extern char const sprun_version[] ;
 
  /* Logging: a bounded queue, written to fd 2 only when it polls writable */
 

@@ -11,8 +11,9 @@
 #include "sprun.h"
 
  /*
-    Parses the options into cfg. Returns the index of prog in argv, or
-    -1 with a one-line message naming the bad word in err. Never exits,
+    Parses the options into cfg. Returns the index of prog in argv, 0
+    when -h or -V was given (cfg->info says which), or -1 with a
+    one-line message naming the bad word in err. Never exits,
     prints or allocates, whatever argv holds: it is fuzzed.
  */
 
@@ -217,6 +218,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
       if (!len || l->arg[len]) return err3(e, "-v ", l->arg, ": not a number") ;
       return 0 ;
     }
+    case 'h' : case 'V' : cfg->info = (char)c ; return 0 ;
     case 'T' : cfg->timestamp = 1 ; return 0 ;
     case 'g' : cfg->pgroup = 1 ; return 0 ;
     case 's' : cfg->subreaper = 1 ; return 0 ;
@@ -253,7 +255,12 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 'c' : return parse_hook(cfg, l->arg, e) ;
     default :
       opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
-      if (l->problem == '-') return err3(e, "unknown option ", argv[l->ind], "") ;
+      if (l->problem == '-')
+      {
+        if (!strcmp(argv[l->ind], "--help")) return (cfg->info = 'h', 0) ;
+        if (!strcmp(argv[l->ind], "--version")) return (cfg->info = 'V', 0) ;
+        return err3(e, "unknown option ", argv[l->ind], "") ;
+      }
       if (l->problem && strchr("vekStpmcw", l->problem))
         return err3(e, "option ", opt, " needs an argument") ;
       return err3(e, "unknown option ", opt, "") ;
@@ -281,9 +288,11 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    int c = subgetopt_r(argc, argv, "v:Tgsre:k:S:t:p:m:c:w:", &l) ;
+    int c = subgetopt_r(argc, argv, "hVv:Tgsre:k:S:t:p:m:c:w:", &l) ;
     if (c == -1) break ;
     if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
+    /* -h and -V need nothing more, not even prog */
+    if (cfg->info) return 0 ;
   }
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
