@@ -93,9 +93,10 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
       for (size_t k = 0 ; k < len ; k++) check((unsigned char)err[k] >= 32 && err[k] != 127) ;
     }
   }
+  else if (!r) check(cfg->info == 'h' || cfg->info == 'V') ;  /* -h, -V: nothing to run */
   else
   {
-    check(r >= 1 && r < argc) ;
+    check(r < argc && !cfg->info) ;
     check_config(cfg, words, argc) ;
   }
 
