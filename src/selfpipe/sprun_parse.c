@@ -204,6 +204,31 @@ static int parse_schedule (sprun_config *cfg, char const *list, errbuf *e)
   }
 }
 
+ /* -P file[,ms]: the pidfile, and how long it may name nobody. The
+    runner must be a subreaper to reap the daemon: -P implies -s. A
+    comma ends the file name only when a number follows it. */
+
+static int parse_pidfile (sprun_config *cfg, char const *word, errbuf *e)
+{
+  char const *comma = strrchr(word, ',') ;
+  size_t len = strlen(word) ;
+  unsigned int ms = 5000 ;
+  if (cfg->pidfile) return err3(e, "-P ", word, ": only one pidfile") ;
+  if (comma && comma[1] >= '0' && comma[1] <= '9')
+  {
+    if (!scan_ms(comma + 1, &ms) || !ms) return err3(e, "-P ", word, ": not a positive number of milliseconds after the comma") ;
+    len = comma - word ;
+  }
+  if (!len) return err3(e, "-P ", word, ": an empty file name") ;
+  if (len >= sizeof(cfg->pidpath)) return err3(e, "-P ", word, ": the file name is too long") ;
+  memcpy(cfg->pidpath, word, len) ;
+  cfg->pidpath[len] = 0 ;
+  cfg->pidfile = cfg->pidpath ;
+  cfg->pidtimeout = ms ;
+  cfg->subreaper = 1 ;
+  return 0 ;
+}
+
  /* One option and its argument into cfg; -1 with the message in e. */
 
 static int option (sprun_config *cfg, int c, subgetopt const *l, char const *const *argv, errbuf *e)
@@ -251,10 +276,11 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
       return scan_sig(l->arg, &cfg->pdeathsig, 0) ? 0 : err3(e, "-p ", l->arg, ": unknown signal") ;
     case 'm' : return parse_map(cfg, l->arg, e) ;
     case 'c' : return parse_hook(cfg, l->arg, e) ;
+    case 'P' : return parse_pidfile(cfg, l->arg, e) ;
     default :
       opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
       if (l->problem == '-') return err3(e, "unknown option ", argv[l->ind], "") ;
-      if (l->problem && strchr("vekStpmcw", l->problem))
+      if (l->problem && strchr("vekStpmcwP", l->problem))
         return err3(e, "option ", opt, " needs an argument") ;
       return err3(e, "unknown option ", opt, "") ;
   }
@@ -281,7 +307,7 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    int c = subgetopt_r(argc, argv, "v:Tgsre:k:S:t:p:m:c:w:", &l) ;
+    int c = subgetopt_r(argc, argv, "v:Tgsre:k:S:t:p:m:c:w:P:", &l) ;
     if (c == -1) break ;
     if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
   }
