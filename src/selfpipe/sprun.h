@@ -13,7 +13,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile[,timeout] ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
