@@ -249,4 +249,20 @@ for p in (m.groups() if m else ()):
     os.kill(int(p), signal.SIGKILL)
 r.cleanup()
 
+# 12. usage errors: exit 100, one line naming the word
+for args, want in ((["-P", ""], "-P : an empty file name"),
+                   (["-P", ",500"], "-P ,500: an empty file name"),
+                   (["-P", "/run/x.pid,0"], "-P /run/x.pid,0: not a positive number of milliseconds after the comma"),
+                   (["-P", "/run/x.pid,5s"], "-P /run/x.pid,5s: not a positive number of milliseconds after the comma"),
+                   (["-P", "a", "-P", "b"], "-P b: only one pidfile"),
+                   (["-P", "/" + "x" * 5000], "the file name is too long")):
+    p = subprocess.run(runner_cmd(args + ["true"]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    err = [l for l in p.stderr.decode(errors="replace").splitlines() if not re.match(r"^==\d+==", l)]
+    tap.ok(p.returncode == 100 and len(err) == 1 and err[0].startswith("selfpipe-run: usage: ") and want in err[0],
+           "usage: %s: exit 100, '%s'" % (" ".join(a[:20] for a in args), want), err)
+# a comma followed by no number is part of the name
+r = Run(["-P", "/nonexistent/a,b"], prog=["/bin/sh", "-c", "exit 4"])
+tap.ok(r.wait() == 4, "-P /nonexistent/a,b: a file name with a comma, accepted")
+r.cleanup()
+
 tap.done()

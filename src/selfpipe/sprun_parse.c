@@ -220,7 +220,8 @@ static int parse_pidfile (sprun_config *cfg, char const *word, errbuf *e)
     len = comma - word ;
   }
   if (!len) return err3(e, "-P ", word, ": an empty file name") ;
-  if (len >= sizeof(cfg->pidpath)) return err3(e, "-P ", word, ": the file name is too long") ;
+  /* not the word itself: it would fill the line */
+  if (len >= sizeof(cfg->pidpath)) return err3(e, "-P: ", "the file name is too long (more than 4095 bytes)", "") ;
   memcpy(cfg->pidpath, word, len) ;
   cfg->pidpath[len] = 0 ;
   cfg->pidfile = cfg->pidpath ;
