@@ -145,6 +145,9 @@ def story(h, sup):
     times, broken = [], None
     for i in range(UPGRADES):
         oldm = read_pid(pidfile)
+        if oldm <= 1:     # never kill(0) or kill(-1)
+            broken = 'upgrade %d: the pidfile names no master' % (i + 1)
+            break
         os.kill(oldm, signal.SIGUSR2)
         newm = h.wait_for(lambda: read_pid(pidfile + '.oldbin') == oldm and read_pid(pidfile) not in (0, oldm)
                           and h.children(read_pid(pidfile)) and read_pid(pidfile), 20)
