@@ -13,7 +13,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -60,6 +60,8 @@ struct sprun_config_s
   char const *pidfile ;            /* -P: the daemon's pidfile (in pidpath), or 0 */
   char pidpath[4096] ;
   unsigned int pidtimeout ;        /* -P file,ms: how long it may name nobody */
+  int upgradesig ;                 /* -U: the trigger of an upgrade; 0: none */
+  unsigned int upgradetimeout ;    /* -U sig,ms */
 } ;
 
 extern int sprun_parse (sprun_config *, int, char const *const *, char *, size_t) ;
@@ -96,7 +98,9 @@ enum sprun_outcome_e
   SPRUN_EV_REFUSED,     /* hook, wstat */
   SPRUN_EV_STOPPING,    /* to, target: the schedule's first stage */
   SPRUN_EV_STOPPING_AGAIN,  /* the schedule runs already */
-  SPRUN_EV_HELD         /* -P: between two masters, routed when the next one is followed */
+  SPRUN_EV_HELD,        /* -P: between two masters, routed when the next one is followed */
+  SPRUN_EV_UPGRADE,     /* -U: to, target */
+  SPRUN_EV_UPGRADE_BUSY /* -U: one is under way already */
 } ;
 
 typedef struct sprun_event_s sprun_event ;
@@ -122,6 +126,7 @@ extern void sprun_target_set (pid_t, int) ;
 extern void sprun_target_clear (void) ;
 extern pid_t sprun_target (void) ;
 extern int sprun_target_kill (int, pid_t *) ;
+extern int sprun_target_kill_other (pid_t, int) ;
 extern size_t sprun_fmt_target (char *, int, pid_t) ;
 #define SPRUN_TARGET_MAX 64
 
@@ -141,6 +146,14 @@ extern int sprun_follow_hold (sp_info const *) ;
 extern int sprun_follow_deadline (tain *) ;
 extern void sprun_follow_timers (void) ;
 extern void sprun_follow_orphans (int) ;
+extern int sprun_follow_following (void) ;
+
+ /* -U: one-signal upgrades, sprun_rollout.c */
+
+extern void sprun_rollout_trigger (sprun_event *) ;
+extern int sprun_rollout_deadline (tain *) ;
+extern void sprun_rollout_timers (void) ;
+extern void sprun_rollout_stop (int) ;
 
  /* The running state */
 

@@ -193,6 +193,11 @@ int sprun_follow_hold (sp_info const *info)
   return 1 ;
 }
 
+int sprun_follow_following (void)
+{
+  return sprun.cfg->pidfile && follow.phase == FOLLOWING ;
+}
+
 int sprun_follow_deadline (tain *deadline)
 {
   if (follow.phase != STARTING && follow.phase != SWITCHING) return 0 ;

@@ -230,6 +230,22 @@ static int parse_pidfile (sprun_config *cfg, char const *word, errbuf *e)
   return 0 ;
 }
 
+ /* -U sig[,ms]: the upgrade's trigger, and how long the new master has
+    to come and settle (default 30000). */
+
+static int parse_upgrade (sprun_config *cfg, char const *word, errbuf *e)
+{
+  char const *why ;
+  unsigned int ms = 30000 ;
+  size_t len = sp_sig_scan(word, &cfg->upgradesig) ;
+  if (!len || (word[len] && word[len] != ',')) return err3(e, "-U ", word, ": not sig or sig,ms") ;
+  if (word[len] && (!scan_ms(word + len + 1, &ms) || !ms)) return err3(e, "-U ", word, ": not a positive number of milliseconds after the comma") ;
+  why = sprun_source_refusal(cfg->upgradesig) ;
+  if (why) return refused(e, "-U ", word, cfg->upgradesig, why) ;
+  cfg->upgradetimeout = ms ;
+  return 0 ;
+}
+
  /* One option and its argument into cfg; -1 with the message in e. */
 
 static int option (sprun_config *cfg, int c, subgetopt const *l, char const *const *argv, errbuf *e)
@@ -278,10 +294,11 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 'm' : return parse_map(cfg, l->arg, e) ;
     case 'c' : return parse_hook(cfg, l->arg, e) ;
     case 'P' : return parse_pidfile(cfg, l->arg, e) ;
+    case 'U' : return parse_upgrade(cfg, l->arg, e) ;
     default :
       opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
       if (l->problem == '-') return err3(e, "unknown option ", argv[l->ind], "") ;
-      if (l->problem && strchr("vekStpmcwP", l->problem))
+      if (l->problem && strchr("vekStpmcwPU", l->problem))
         return err3(e, "option ", opt, " needs an argument") ;
       return err3(e, "unknown option ", opt, "") ;
   }
@@ -308,10 +325,11 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    int c = subgetopt_r(argc, argv, "v:Tgsre:k:S:t:p:m:c:w:P:", &l) ;
+    int c = subgetopt_r(argc, argv, "v:Tgsre:k:S:t:p:m:c:w:P:U:", &l) ;
     if (c == -1) break ;
     if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
   }
+  if (cfg->upgradesig && !cfg->pidfile) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
 }

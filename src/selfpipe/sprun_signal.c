@@ -74,6 +74,7 @@ void sprun_signal (sp_info const *info)
     ev.outcome = SPRUN_EV_SELF ;
     sprun_event_log(&ev) ;
   }
+  else if (sig == cfg->upgradesig) sprun_rollout_trigger(&ev) ;
   /* with -S the schedule sends its own stages, whoever sent the stop */
   else if (cfg->stopsig[sig] && sprun_stop_begin(&ev)) ;
   else if (terminal_sent(info))

@@ -77,6 +77,8 @@ int sprun_stop_begin (sprun_event *ev)
   }
   stop.started = 1 ;
   stop.sig = ev->info.sig ;
+  /* -U: a new master that is not followed yet stops too */
+  sprun_rollout_stop(first ? first : sprun.cfg->map[ev->info.sig]) ;
   stop.elapsed = 0 ;
   arm_after(0) ;
   if (!first) return 0 ;
