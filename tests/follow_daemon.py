@@ -14,11 +14,12 @@
 # gunicorn way, while the old one deletes pidfile as it exits).
 # QUIT: exits 0 (after -q ms). TERM: removes its pidfile, exits with -t
 # code. -w n: n workers (children that live as long as their master;
-# with -l 1, up to a minute longer: a leftover).
+# with -l 1, up to a minute longer: a leftover). -f ms: a new master
+# dies (exit 3) ms after it wrote its pid; -n 1: USR2 starts nobody.
 
 import os, signal, sys, time
 
-opts = {"-x": "0", "-q": "0", "-t": "0", "-g": "", "-w": "0", "-l": "0"}
+opts = {"-x": "0", "-q": "0", "-t": "0", "-g": "", "-w": "0", "-l": "0", "-f": "", "-n": "0"}
 args = sys.argv[1:]
 while args and args[0] in opts:
     opts[args[0]] = args[1]
@@ -68,6 +69,8 @@ quitting = []
 def on_signal(sig, frame):
     record("sig " + signal.Signals(sig).name)
     if sig == signal.SIGUSR2:
+        if opts["-n"] == "1":
+            return
         if not gap and os.path.exists(pidfile):
             os.rename(pidfile, pidfile + ".oldbin")
         if os.fork() == 0:
@@ -90,6 +93,10 @@ def master(new=False):
     else:
         write_pid(pidfile)
     record("ready ppid %d" % parent)
+    if new and opts["-f"]:
+        time.sleep(int(opts["-f"]) / 1000)
+        record("failing")
+        os._exit(3)
     workers()
     while True:
         time.sleep(0.01)

@@ -259,13 +259,76 @@ for p in (m.groups() if m else ()):
     os.kill(int(p), signal.SIGKILL)
 r.cleanup()
 
-# 12. usage errors: exit 100, one line naming the word
+# 12. -U: one signal upgrades, or rolls back
+r = Daemon(["-T", "-U", "ALRM,5000"], ["-t", "4"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+r.kill(signal.SIGALRM)
+busy = logline(r, r"SIGALRM from pid %d uid %d -> upgrade already under way: ignored$" % (me, uid), 5)
+d = logline(r, r"upgrade done", 10)
+m = d and re.search(r"upgrade done: following %d (\d+) ms after the trigger$" % new, d)
+lines = r.errlines()
+want = [r"info: SIGALRM from pid %d uid %d -> upgrade: SIGUSR2 to pid %d$" % (me, uid, old),
+        r"info: upgrade: new master %d alive 1000 ms -> SIGQUIT to old master %d$" % (new, old),
+        r"info: master %d exited \(exited 0\); following %d$" % (old, new)]
+tap.ok(m and all(logline(r, w, 0) for w in want), "-U ALRM: USR2 to the master, the new one alive 1 s, QUIT to the old, switch: 'upgrade done'", lines)
+tap.ok(busy and r.msigs(old) == ["SIGUSR2", "SIGQUIT"], "  a second ALRM meanwhile is ignored, with a warning; the old master saw USR2 and QUIT only", r.records())
+tap.note("-U: trigger to 'upgrade done': %s ms" % (m.group(1) if m else "?"))
+r.kill(signal.SIGTERM)
+tap.ok(r.wait() == 4, "  TERM then ends the new master")
+r.cleanup()
+
+r = Daemon(["-U", "ALRM,5000"], ["-t", "4", "-f", "300"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+l = logline(r, r"upgrade rolled back", 10)
+tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the new master died$", l) and r.p.poll() is None and alive(old),
+       "-U: a new master that dies within 1 s: 'upgrade rolled back ...: the new master died', the old one followed", r.errlines())
+r.kill(signal.SIGHUP)
+wait_until(lambda: "SIGHUP" in r.msigs(old), 5)
+tap.ok(r.msigs(old) == ["SIGUSR2", "SIGHUP"], "  a HUP then reaches the old master, which never got QUIT", r.records())
+r.kill(signal.SIGTERM)
+tap.ok(r.wait() == 4, "  and TERM ends it")
+r.cleanup()
+
+r = Daemon(["-U", "ALRM,500"], ["-t", "4", "-n", "1"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+l = logline(r, r"upgrade rolled back", 10)
+tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the pidfile named no new master in time$", l) and alive(old),
+       "-U ALRM,500 and no new master: rolled back at the deadline, the old master alive", r.errlines())
+r.kill(signal.SIGTERM)
+tap.ok(r.wait() == 4, "  TERM ends it")
+r.cleanup()
+
+r = Daemon(["-U", "ALRM,5000"], ["-t", "4"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+wait_until(lambda: file_lines(r.pidfile) == [str(new)], 5)
+r.kill(signal.SIGTERM)
+rc = r.wait()
+tap.ok(rc == 4 and logline(r, r"upgrade abandoned: the service is stopping$", 0) and wait_until(lambda: not alive(old) and not alive(new), 5),
+       "-U: a stop during the upgrade stops both masters (exit %s)" % rc, r.errlines())
+r.cleanup()
+
+# 13. usage errors: exit 100, one line naming the word
 for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-P", ",500"], "-P ,500: an empty file name"),
                    (["-P", "/run/x.pid,0"], "-P /run/x.pid,0: not a positive number of milliseconds after the comma"),
                    (["-P", "/run/x.pid,5s"], "-P /run/x.pid,5s: not a positive number of milliseconds after the comma"),
                    (["-P", "a", "-P", "b"], "-P b: only one pidfile"),
-                   (["-P", "/" + "x" * 5000], "the file name is too long")):
+                   (["-P", "/" + "x" * 5000], "the file name is too long"),
+                   (["-U", "ALRM"], "-U needs -P"),
+                   (["-P", "f", "-U", "ALRM,0"], "-U ALRM,0: not a positive number"),
+                   (["-P", "f", "-U", "NOPE"], "-U NOPE: not sig or sig,ms"),
+                   (["-P", "f", "-U", "KILL"], "-U KILL: SIGKILL cannot be caught")):
     p = subprocess.run(runner_cmd(args + ["true"]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = [l for l in p.stderr.decode(errors="replace").splitlines() if not re.match(r"^==\d+==", l)]
     tap.ok(p.returncode == 100 and len(err) == 1 and err[0].startswith("selfpipe-run: usage: ") and want in err[0],

@@ -179,11 +179,25 @@ int sprun_follow_ended (pid_t pid, int wstat)
   return 1 ;
 }
 
+ /* Whether the followed master is dead and not reaped yet. A signal
+    and the SIGCHLD of the master's exit may come together, the signal's
+    record first (the kernel delivers lower numbers first): it must not
+    go to the zombie, but to the master that follows. */
+static int master_dead (void)
+{
+  siginfo_t si ;
+  si.si_pid = 0 ;
+  if (follow.phase != FOLLOWING || !sprun.child) return 0 ;
+  return waitid(P_PID, sprun.child, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == sprun.child ;
+}
+
  /* Between masters, a delivery waits. Returns 1 if it was held. */
 
 int sprun_follow_hold (sp_info const *info)
 {
   sprun_event ev ;
+  if (!sprun.cfg->pidfile) return 0 ;
+  if (master_dead()) sprun_reap() ;
   if (follow.phase != STARTING && follow.phase != SWITCHING) return 0 ;
   if (follow.nheld < HELD_MAX) follow.held[follow.nheld++] = *info ;
   else follow.dropped++ ;

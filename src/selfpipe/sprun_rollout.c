@@ -158,6 +158,8 @@ void sprun_rollout_timers (void)
 void sprun_rollout_stop (int sig)
 {
   if (up.state == IDLE) return ;
+  /* the pidfile may name the new master since the last poll */
+  if (up.state == NAMING) naming() ;
   if (up.new && sig) sprun_target_kill_other(up.new, sig) ;
   sprun_log(SPRUN_WARN, "upgrade abandoned: the service is stopping") ;
   up.state = IDLE ;
