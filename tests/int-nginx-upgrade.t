@@ -4,8 +4,10 @@
 # selfpipe-run -P, under s6, runit and daemontools in turn. A load client
 # (keep-alive and fresh connections) runs through 10 binary upgrades done
 # by hand (USR2 to the master, QUIT to the old one): no request fails, the
-# supervisor sees one runner throughout; then a gated HUP reaches the
-# current master, and a down stops every nginx process.
+# supervisor sees one runner throughout; then 10 upgrades through the
+# runner's -U ALRM, on the supervisor's own command (s6-svc -a, sv alarm,
+# svc -a), and one that rolls back (a broken configuration); a gated HUP
+# reaches the current master, and a down stops every nginx process.
 import http.client, os, re, signal, sys, threading, time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -13,6 +15,7 @@ from intlib import *
 
 NGINX = '/usr/sbin/nginx'
 UPGRADES = 10
+ALARM = {'s6': ['s6-svc', '-a'], 'runit': ['sv', 'alarm'], 'daemontools': ['svc', '-a']}
 
 
 class Load:
@@ -120,7 +123,8 @@ def story(h, sup):
 
     def setup(svc):
         h.copy_service(sup.name + '/nginx-upgrade', svc,
-                       [('run', old, new), ('run', '-P /run/nginx.pid', '-P ' + pidfile), ('check-config', old, new)])
+                       [('run', old, new), ('run', '-P /run/nginx.pid', '-P ' + pidfile),
+                        ('run', '-U ALRM ', '-U ALRM,%d ' % int(scaled(5) * 1000)), ('check-config', old, new)])
     svc = supervise(h, sup, {'nginx': setup})['nginx']
     logdir = log_of(svc)
     log = lambda: h.logtext(logdir)
@@ -174,6 +178,41 @@ def story(h, sup):
          '%s / %s' % (since, sup.status(svc)))
     master = read_pid(pidfile)
 
+    # -U: the supervisor's alarm command upgrades
+    took, broken = [], None
+    for i in range(UPGRADES):
+        oldm = read_pid(pidfile)
+        rc, out = h.run(ALARM[sup.name] + [svc])
+        done = r'^%sselfpipe-run: info: upgrade done: following (\d+) (\d+) ms after the trigger$' % st
+        m = h.wait_log(logdir, done, 30, count=i + 1)
+        if rc != 0 or len(m) < i + 1:
+            broken = 'upgrade %d (%s): %s' % (i + 1, ' '.join(ALARM[sup.name]), out)
+            break
+        newm = int(m[i].group(1))
+        took.append(int(m[i].group(2)))
+        if not (newm != oldm and read_pid(pidfile) == newm and h.stat(newm) and h.stat(newm)[1] == runner):
+            broken = 'upgrade %d: master %d, pidfile %d, parent %s' % (i + 1, newm, read_pid(pidfile), h.stat(newm))
+            break
+        served = load.ok
+        h.wait_for(lambda: load.ok >= served + 50, 10)
+    h.ok(broken is None and len(took) == UPGRADES,
+         '%d upgrades by %s (-U ALRM): each "upgrade done: following NEW", NEW the runner\'s child' % (UPGRADES, ' '.join(ALARM[sup.name])),
+         '%s\n%s' % (broken, log()))
+    h.ok(sup.pid(svc) == runner, '  still the same selfpipe-run (pid %d)' % runner, sup.status(svc))
+
+    # a broken configuration: the new binary exits at once, the upgrade rolls back
+    master = read_pid(pidfile)
+    good = open(conf).read()
+    h.write(conf, 'this is not { an nginx configuration\n')
+    t0 = time.monotonic()
+    h.run(ALARM[sup.name] + [svc])
+    rb = h.wait_log(logdir, r'^%sselfpipe-run: warning: upgrade rolled back after (\d+) ms: (.*)$' % st, 30)
+    rolled = time.monotonic() - t0
+    h.ok(rb and rb[0].group(2) == 'the pidfile named no new master in time' and h.alive(master) and sup.pid(svc) == runner,
+         'a broken configuration: "upgrade rolled back after N ms: the pidfile named no new master in time", master %d still followed' % master, log())
+    h.write(conf, good)
+    master = read_pid(pidfile)
+
     # a gated HUP reaches the current master
     load.want = 'config '
     h.nginx_conf(conf, port, 'config B')
@@ -187,6 +226,8 @@ def story(h, sup):
     h.note('%s: %d requests in %.1f s (%.0f/s), %d failed, %d keep-alive retries; QUIT to "following" seen (20 ms polls): %s ms'
            % (sup.name, load.ok + load.failed, load.elapsed, rate, load.failed, load.retried,
               ', '.join('%.0f' % (t * 1000) for t in times)))
+    h.note('%s: -U trigger to "upgrade done" (runner\'s own count): %s ms; roll-back seen %.1f s after the trigger'
+           % (sup.name, ', '.join(str(t) for t in took), rolled))
     h.ok(load.failed == 0, '  0 failed requests of %d (%d keep-alive connections closed by a retiring worker, retried)'
          % (load.ok + load.failed, load.retried), load.errors)
     h.ok(rate >= 200, '  at least 200 requests a second (%.0f)' % rate)
