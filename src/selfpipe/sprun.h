@@ -13,7 +13,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -57,6 +57,11 @@ struct sprun_config_s
   unsigned char mapped[SP_NSIG] ;  /* 1 if -m named this signal */
   int map[SP_NSIG] ;               /* -m: what is forwarded for each signal; 0: nothing */
   char const *hook[SP_NSIG] ;      /* -c: the hook's path, or 0 */
+  char const *pidfile ;            /* -P: the daemon's pidfile (in pidpath), or 0 */
+  char pidpath[4096] ;
+  unsigned int pidtimeout ;        /* -P file,ms: how long it may name nobody */
+  int upgradesig ;                 /* -U: the trigger of an upgrade; 0: none */
+  unsigned int upgradetimeout ;    /* -U sig,ms */
   char info ;                      /* 'h' or 'V': print that, run nothing */
 } ;
 
@@ -95,7 +100,10 @@ enum sprun_outcome_e
   SPRUN_EV_TIMEDOUT,    /* hook, ms */
   SPRUN_EV_REFUSED,     /* hook, wstat */
   SPRUN_EV_STOPPING,    /* to, target: the schedule's first stage */
-  SPRUN_EV_STOPPING_AGAIN   /* the schedule runs already */
+  SPRUN_EV_STOPPING_AGAIN,  /* the schedule runs already */
+  SPRUN_EV_HELD,        /* -P: between two masters, routed when the next one is followed */
+  SPRUN_EV_UPGRADE,     /* -U: to, target */
+  SPRUN_EV_UPGRADE_BUSY /* -U: one is under way already */
 } ;
 
 typedef struct sprun_event_s sprun_event ;
@@ -121,6 +129,7 @@ extern void sprun_target_set (pid_t, int) ;
 extern void sprun_target_clear (void) ;
 extern pid_t sprun_target (void) ;
 extern int sprun_target_kill (int, pid_t *) ;
+extern int sprun_target_kill_other (pid_t, int) ;
 extern size_t sprun_fmt_target (char *, int, pid_t) ;
 #define SPRUN_TARGET_MAX 64
 
@@ -130,6 +139,24 @@ extern int sprun_stop_begin (sprun_event *) ;
 extern void sprun_stop_cont (int) ;
 extern int sprun_stop_deadline (tain *) ;
 extern void sprun_stop_timers (void) ;
+extern int sprun_stop_end (void) ;
+
+ /* Following a daemon that forks (-P): sprun_follow.c, sprun_pidfile.c */
+
+extern int sprun_pidfile_read (char const *, pid_t *, char const **) ;
+extern int sprun_follow_ended (pid_t, int) ;
+extern int sprun_follow_hold (sp_info const *) ;
+extern int sprun_follow_deadline (tain *) ;
+extern void sprun_follow_timers (void) ;
+extern void sprun_follow_orphans (int) ;
+extern int sprun_follow_following (void) ;
+
+ /* -U: one-signal upgrades, sprun_rollout.c */
+
+extern void sprun_rollout_trigger (sprun_event *) ;
+extern int sprun_rollout_deadline (tain *) ;
+extern void sprun_rollout_timers (void) ;
+extern void sprun_rollout_stop (int) ;
 
  /* The running state */
 
@@ -161,6 +188,7 @@ extern sprun_state sprun ;
 extern int sprun_proc_stat (pid_t, char *, pid_t *) ;
 extern unsigned int sprun_children (void (*)(pid_t, void *), void *) ;
 extern int sprun_descendant (pid_t) ;
+extern size_t sprun_proc_comm (pid_t, char *, size_t) ;
 
 extern size_t sprun_fmt_status (char *, int) ;
 #define SPRUN_STATUS_MAX 40

@@ -61,6 +61,10 @@ void sprun_event_log (sprun_event const *ev)
     case SPRUN_EV_STOPPING :
       sprun_fmt_target(what, ev->to, ev->target) ; v[0] = "stop: " ; v[1] = what ; break ;
     case SPRUN_EV_STOPPING_AGAIN : v[0] = "stop already under way" ; break ;
+    case SPRUN_EV_HELD : v[0] = "held: no master followed yet" ; break ;
+    case SPRUN_EV_UPGRADE :
+      sprun_fmt_target(what, ev->to, ev->target) ; v[0] = "upgrade: " ; v[1] = what ; break ;
+    case SPRUN_EV_UPGRADE_BUSY : v[0] = "upgrade already under way: ignored" ; level = SPRUN_WARN ; break ;
     case SPRUN_EV_REFUSED :
       sprun_fmt_status(what, ev->wstat) ;
       v[0] = "held: hook " ; v[1] = ev->hook ; v[2] = " " ; v[3] = what ; break ;

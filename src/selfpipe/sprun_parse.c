@@ -205,6 +205,48 @@ static int parse_schedule (sprun_config *cfg, char const *list, errbuf *e)
   }
 }
 
+ /* -P file[,ms]: the pidfile, and how long it may name nobody. The
+    runner must be a subreaper to reap the daemon: -P implies -s. A
+    comma ends the file name only when a number follows it. */
+
+static int parse_pidfile (sprun_config *cfg, char const *word, errbuf *e)
+{
+  char const *comma = strrchr(word, ',') ;
+  size_t len = strlen(word) ;
+  unsigned int ms = 5000 ;
+  if (cfg->pidfile) return err3(e, "-P ", word, ": only one pidfile") ;
+  if (comma && comma[1] >= '0' && comma[1] <= '9')
+  {
+    if (!scan_ms(comma + 1, &ms) || !ms) return err3(e, "-P ", word, ": not a positive number of milliseconds after the comma") ;
+    len = comma - word ;
+  }
+  if (!len) return err3(e, "-P ", word, ": an empty file name") ;
+  /* not the word itself: it would fill the line */
+  if (len >= sizeof(cfg->pidpath)) return err3(e, "-P: ", "the file name is too long (more than 4095 bytes)", "") ;
+  memcpy(cfg->pidpath, word, len) ;
+  cfg->pidpath[len] = 0 ;
+  cfg->pidfile = cfg->pidpath ;
+  cfg->pidtimeout = ms ;
+  cfg->subreaper = 1 ;
+  return 0 ;
+}
+
+ /* -U sig[,ms]: the upgrade's trigger, and how long the new master has
+    to come and settle (default 30000). */
+
+static int parse_upgrade (sprun_config *cfg, char const *word, errbuf *e)
+{
+  char const *why ;
+  unsigned int ms = 30000 ;
+  size_t len = sp_sig_scan(word, &cfg->upgradesig) ;
+  if (!len || (word[len] && word[len] != ',')) return err3(e, "-U ", word, ": not sig or sig,ms") ;
+  if (word[len] && (!scan_ms(word + len + 1, &ms) || !ms)) return err3(e, "-U ", word, ": not a positive number of milliseconds after the comma") ;
+  why = sprun_source_refusal(cfg->upgradesig) ;
+  if (why) return refused(e, "-U ", word, cfg->upgradesig, why) ;
+  cfg->upgradetimeout = ms ;
+  return 0 ;
+}
+
  /* One option and its argument into cfg; -1 with the message in e. */
 
 static int option (sprun_config *cfg, int c, subgetopt const *l, char const *const *argv, errbuf *e)
@@ -253,6 +295,8 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
       return scan_sig(l->arg, &cfg->pdeathsig, 0) ? 0 : err3(e, "-p ", l->arg, ": unknown signal") ;
     case 'm' : return parse_map(cfg, l->arg, e) ;
     case 'c' : return parse_hook(cfg, l->arg, e) ;
+    case 'P' : return parse_pidfile(cfg, l->arg, e) ;
+    case 'U' : return parse_upgrade(cfg, l->arg, e) ;
     default :
       opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
       if (l->problem == '-')
@@ -261,7 +305,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
         if (!strcmp(argv[l->ind], "--version")) return (cfg->info = 'V', 0) ;
         return err3(e, "unknown option ", argv[l->ind], "") ;
       }
-      if (l->problem && strchr("vekStpmcw", l->problem))
+      if (l->problem && strchr("vekStpmcwPU", l->problem))
         return err3(e, "option ", opt, " needs an argument") ;
       return err3(e, "unknown option ", opt, "") ;
   }
@@ -288,12 +332,13 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    int c = subgetopt_r(argc, argv, "hVv:Tgsre:k:S:t:p:m:c:w:", &l) ;
+    int c = subgetopt_r(argc, argv, "hVv:Tgsre:k:S:t:p:m:c:w:P:U:", &l) ;
     if (c == -1) break ;
     if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
     /* -h and -V need nothing more, not even prog */
     if (cfg->info) return 0 ;
   }
+  if (cfg->upgradesig && !cfg->pidfile) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
 }

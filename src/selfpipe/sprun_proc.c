@@ -34,3 +34,25 @@ int sprun_proc_stat (pid_t pid, char *state, pid_t *ppid)
   if (ppid) *ppid = (pid_t)p ;
   return 0 ;
 }
+
+ /* The name of pid's program, from /proc/pid/comm, for a log line:
+    control characters become '?'. Returns its length, 0 if unknown. */
+
+size_t sprun_proc_comm (pid_t pid, char *s, size_t max)
+{
+  char path[16 + PID_FMT] ;
+  ssize_t r ;
+  int fd ;
+  if (!max) return 0 ;
+  memcpy(path, "/proc/", 6) ;
+  memcpy(path + 6 + pid_fmt(path + 6, pid), "/comm", 6) ;
+  fd = open(path, O_RDONLY | O_CLOEXEC) ;
+  if (fd < 0) return (s[0] = 0, 0) ;
+  r = read(fd, s, max - 1) ;
+  close(fd) ;
+  if (r <= 0) return (s[0] = 0, 0) ;
+  if (s[r - 1] == '\n') r-- ;
+  for (ssize_t i = 0 ; i < r ; i++) if ((unsigned char)s[i] < 32 || s[i] == 127) s[i] = '?' ;
+  s[r] = 0 ;
+  return (size_t)r ;
+}

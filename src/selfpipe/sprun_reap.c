@@ -49,6 +49,9 @@ void sprun_reap (void)
     if (pid == sprun.child)
     {
       sprun.child = 0 ;
+      /* -P: the launcher or the master; the service may go on */
+      if (sprun_follow_ended(pid, wstat)) continue ;
+      sprun_follow_orphans(wstat) ;
       sprun.wstat = wstat ;
       sprun.done = 1 ;
       sprun_log(SPRUN_INFO, "child ", fmt, " ", st) ;

@@ -67,12 +67,14 @@ void sprun_signal (sp_info const *info)
     return ;
   }
   if (sig <= 0 || sig >= SP_NSIG) return ;
+  if (sprun_follow_hold(info)) return ;
   sprun_event_init(&ev, info) ;
   if (self_caused(info))
   {
     ev.outcome = SPRUN_EV_SELF ;
     sprun_event_log(&ev) ;
   }
+  else if (sig == cfg->upgradesig) sprun_rollout_trigger(&ev) ;
   /* with -S the schedule sends its own stages, whoever sent the stop */
   else if (cfg->stopsig[sig] && sprun_stop_begin(&ev)) ;
   else if (terminal_sent(info))

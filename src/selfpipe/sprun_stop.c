@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 #include <time.h>
 
 #include <skalibs/types.h>
@@ -76,6 +77,8 @@ int sprun_stop_begin (sprun_event *ev)
   }
   stop.started = 1 ;
   stop.sig = ev->info.sig ;
+  /* -U: a new master that is not followed yet stops too */
+  sprun_rollout_stop(first ? first : sprun.cfg->map[ev->info.sig]) ;
   stop.elapsed = 0 ;
   arm_after(0) ;
   if (!first) return 0 ;
@@ -94,6 +97,17 @@ int sprun_stop_begin (sprun_event *ev)
   }
   sprun_event_log(ev) ;
   return 1 ;
+}
+
+ /* The followed master exited and another one is followed (-P): a
+    switch is not a stop, and nothing armed for the old master reaches
+    the new one. Returns the stop signal that had started it, 0 if none. */
+
+int sprun_stop_end (void)
+{
+  int sig = stop.started ? stop.sig : 0 ;
+  memset(&stop, 0, sizeof(stop)) ;
+  return sig ;
 }
 
 int sprun_stop_deadline (tain *deadline)

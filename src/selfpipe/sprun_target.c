@@ -37,6 +37,16 @@ pid_t sprun_target (void)
   return t < 0 ? -t : t ;
 }
 
+ /* A process of the service that is not the target (-U: a new master
+    rolled back, or stopped with the old one): signalled only while it
+    is a living descendant of the runner. */
+
+int sprun_target_kill_other (pid_t pid, int sig)
+{
+  if (!sprun_descendant(pid)) return (errno = ESRCH, -1) ;
+  return kill(pid, sig) ;
+}
+
 int sprun_target_kill (int sig, pid_t *whom)
 {
   pid_t t = atomic_load(&current) ;

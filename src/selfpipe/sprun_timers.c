@@ -16,6 +16,16 @@ int sprun_deadline (tain *deadline)
     *deadline = h ;
     has = 1 ;
   }
+  if (sprun_follow_deadline(&h) && (!has || tain_less(&h, deadline)))
+  {
+    *deadline = h ;
+    has = 1 ;
+  }
+  if (sprun_rollout_deadline(&h) && (!has || tain_less(&h, deadline)))
+  {
+    *deadline = h ;
+    has = 1 ;
+  }
   return has ;
 }
 
@@ -23,4 +33,6 @@ void sprun_timers (void)
 {
   sprun_hook_timers() ;
   sprun_stop_timers() ;
+  sprun_follow_timers() ;
+  sprun_rollout_timers() ;
 }
