@@ -16,6 +16,11 @@ int sprun_deadline (tain *deadline)
     *deadline = h ;
     has = 1 ;
   }
+  if (sprun_ready_deadline(&h) && (!has || tain_less(&h, deadline)))
+  {
+    *deadline = h ;
+    has = 1 ;
+  }
   return has ;
 }
 
@@ -23,4 +28,5 @@ void sprun_timers (void)
 {
   sprun_hook_timers() ;
   sprun_stop_timers() ;
+  sprun_ready_timers() ;
 }
