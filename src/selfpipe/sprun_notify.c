@@ -145,7 +145,7 @@ static void line (sprun_notice *m, char const *s, size_t len, char const *pidfmt
   else if (len == 10 && !memcmp(s, "WATCHDOG=1", 10)) m->watchdog = 1 ;
   else if (len == 16 && !memcmp(s, "WATCHDOG=trigger", 16)) m->trigger = 1 ;
   else if (is(s, len, "STATUS=")) status(s + 7, len - 7, pidfmt) ;
-  else if (is(s, len, "MAINPID=") && value(s + 8, len - 8, &v) && v > 1 && v < (1U << 31)) m->mainpid = (pid_t)v ;
+  else if (is(s, len, "MAINPID=") && value(s + 8, len - 8, &v) && v > 0 && v < (1U << 31)) m->mainpid = (pid_t)v ;
   else if (is(s, len, "ERRNO=") && value(s + 6, len - 6, &v) && v < 4096) m->err = (int)v ;
   else if (is(s, len, "EXTEND_TIMEOUT_USEC=") && value(s + 20, len - 20, &v)) m->extend = v ? v : 1 ;
 }
