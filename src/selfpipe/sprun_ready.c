@@ -182,12 +182,13 @@ void sprun_ready_notice (sprun_notice const *m)
     else sprun_log(SPRUN_DEBUG, "notify: WATCHDOG= from pid ", pidfmt, ", not the main process: ignored") ;
   }
   if (m->err >= 0) errno_notice(m, pidfmt) ;
-  if (m->extend && m->main) sprun_reload_extend(m->extend) ;
   if (m->reloading && from_main(m, "RELOADING=1", pidfmt))
   {
     sprun_log(SPRUN_INFO, "notify: reloading: RELOADING=1 from pid ", pidfmt) ;
     sprun_reload_reloading() ;
   }
+  /* after RELOADING=1: the time it extends may be the reload's it opens */
+  if (m->extend && m->main) sprun_reload_extend(m->extend) ;
   if (m->ready && from_main(m, "READY=1", pidfmt))
   {
     if (!sprun_reload_ready() && st.ready)
