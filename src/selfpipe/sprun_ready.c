@@ -185,7 +185,8 @@ void sprun_ready_notice (sprun_notice const *m)
   if (m->reloading && from_main(m, "RELOADING=1", pidfmt))
   {
     sprun_log(SPRUN_INFO, "notify: reloading: RELOADING=1 from pid ", pidfmt) ;
-    sprun_reload_reloading() ;
+    /* haproxy -Ws says RELOADING=1 as it starts: no reload before ready */
+    if (st.ready) sprun_reload_reloading() ;
   }
   /* after RELOADING=1: the time it extends may be the reload's it opens */
   if (m->extend && m->main) sprun_reload_extend(m->extend) ;
