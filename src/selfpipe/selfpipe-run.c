@@ -70,7 +70,6 @@ int main (int argc, char const *const *argv)
       if (sprun.done) sprun_exit() ;
     }
     sprun_ready_io(x + 1, nready) ;
-    if (sprun.done) sprun_exit() ;
     sprun_timers() ;
     if (logi && x[logi].revents) sprun_log_write() ;
   }

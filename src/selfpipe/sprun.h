@@ -202,6 +202,7 @@ extern void sprun_watchdog_timers (void) ;
 extern void sprun_notify_init (void) ;
 extern int sprun_notify_fd (void) ;
 extern void sprun_notify_read (void) ;
+extern void sprun_notify_parse (sprun_notice *, char const *, size_t) ;
 extern void sprun_route (sprun_event *) ;
 
 extern int sprun_proc_stat (pid_t, char *, pid_t *) ;

@@ -150,7 +150,7 @@ static void line (sprun_notice *m, char const *s, size_t len, char const *pidfmt
   else if (is(s, len, "EXTEND_TIMEOUT_USEC=") && value(s + 20, len - 20, &v)) m->extend = v ? v : 1 ;
 }
 
-static void parse (sprun_notice *m, char const *buf, size_t len)
+void sprun_notify_parse (sprun_notice *m, char const *buf, size_t len)
 {
   char pidfmt[PID_FMT] ;
   pidfmt[pid_fmt(pidfmt, m->pid)] = 0 ;
@@ -222,7 +222,7 @@ static int one (void)
     dropped("not of the service's tree", cred->pid, cred->uid, (size_t)r) ;
     return 1 ;
   }
-  parse(&m, buf, (size_t)r) ;
+  sprun_notify_parse(&m, buf, (size_t)r) ;
   sprun_ready_notice(&m) ;
   return 1 ;
 }

@@ -38,7 +38,8 @@ static void arm (uint64_t ms)
 void sprun_reload_sent (int sig)
 {
   sprun_config const *cfg = sprun.cfg ;
-  if (!cfg->notify || (sig != SIGHUP && !cfg->hook[sig])) return ;
+  /* a HUP that -t makes a stop signal stops, it does not reload */
+  if (!cfg->notify || cfg->stopsig[sig] || (sig != SIGHUP && !cfg->hook[sig])) return ;
   /* a second one within the first reload is part of it */
   if (rl.state != IDLE) return ;
   rl.state = SENT ;
