@@ -73,6 +73,7 @@ settle(0.2)
 tap.ok(not any(("READY=1 from pid %d, not" % worker) in l for l in r.errlines()[-3:]), "  its READY=1 is the main process's now")
 
 # 2. a 1 MB datagram: dropped, said, nothing held
+rss_before = rss_kb(r.pid)
 r.cmd("big 1048576")
 r.wait_rec("done", "big")
 big = [x for x in r.records() if x[:2] == ["done", "big"]][0]
@@ -82,7 +83,8 @@ else:
     line = r.wait_log("1048576 bytes")
     tap.ok(line == "selfpipe-run: warning: notify: 1048576 bytes from pid %d uid %d: dropped: more than 4096 bytes" % (r.child, os.getuid()),
            "a 1 MB datagram from the child: dropped, with its size", line)
-tap.ok(rss_kb(r.pid) < 8192, "  the runner's RSS stays small (%d kB)" % rss_kb(r.pid))
+# relative: under valgrind the RSS is mostly valgrind's
+tap.ok(rss_kb(r.pid) - rss_before < 256, "  the runner's RSS does not grow (%d kB before, %d kB after)" % (rss_before, rss_kb(r.pid)))
 r.cmd("send STATUS=after the big one")
 tap.ok(r.wait_log("STATUS=after the big one") is not None, "  the next message is heard")
 r.cmd("exit 0")
