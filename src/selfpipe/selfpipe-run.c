@@ -44,7 +44,7 @@ int main (int argc, char const *const *argv)
 
   for (;;)
   {
-    iopause_fd x[4] = { { .fd = sp_fd(), .events = IOPAUSE_READ } } ;
+    iopause_fd x[2 + SPRUN_READY_FDS] = { { .fd = sp_fd(), .events = IOPAUSE_READ } } ;
     tain deadline ;
     int r ;
     unsigned int nready = sprun_ready_fds(x + 1) ;

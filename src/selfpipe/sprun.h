@@ -185,6 +185,7 @@ extern void sprun_ready_notice (sprun_notice const *) ;
 extern void sprun_ready_dead (pid_t) ;
 extern int sprun_ready_deadline (tain *) ;
 extern void sprun_ready_timers (void) ;
+#define SPRUN_READY_FDS 3
 extern unsigned int sprun_ready_fds (iopause_fd *) ;
 extern void sprun_ready_io (iopause_fd const *, unsigned int) ;
 extern void sprun_reload_sent (int) ;

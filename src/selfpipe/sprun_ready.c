@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/types.h>
+#include <sys/syscall.h>
 
 #include <skalibs/strerr.h>
 #include <skalibs/types.h>
@@ -27,9 +28,10 @@ static struct
   unsigned char ready ;
   int rfd ;               /* -d: our end of the child's pipe; -1 */
   int wfd ;               /* -d: the child's end, until the spawn */
+  int mainfd ;            /* a pidfd of the MAINPID= process; -1 */
   unsigned int nheld ;
   sp_info held[HELD_MAX] ;
-} st = { .rfd = -1, .wfd = -1 } ;
+} st = { .rfd = -1, .wfd = -1, .mainfd = -1 } ;
 
 void sprun_ready_init (void)
 {
@@ -138,6 +140,39 @@ static int from_main (sprun_notice const *m, char const *what, char const *pidfm
   return 0 ;
 }
 
+ /* A MAINPID= process is not always the runner's child, so the reap
+    may never see it die: a pidfd says when it does, and the target goes
+    back to the child before its pid can be anyone else's. Without
+    pidfds (before Linux 5.3), it is not watched. */
+static int pidfd (pid_t pid)
+{
+#ifdef SYS_pidfd_open
+  int fd = (int)syscall(SYS_pidfd_open, pid, 0) ;
+  if (fd >= 0) fcntl(fd, F_SETFD, FD_CLOEXEC) ;
+  return fd ;
+#else
+  (void)pid ;
+  return (errno = ENOSYS, -1) ;
+#endif
+}
+
+static void unwatch (void)
+{
+  if (st.mainfd >= 0) { close(st.mainfd) ; st.mainfd = -1 ; }
+}
+
+static void main_died (pid_t pid)
+{
+  char fmt[PID_FMT] ;
+  fmt[pid_fmt(fmt, pid)] = 0 ;
+  unwatch() ;
+  sprun_reload_failed("the service died", 0) ;
+  sprun_watchdog_stop() ;
+  if (sprun.child) sprun_target_set(sprun.child, sprun.cfg->pgroup) ;
+  else sprun_target_clear() ;
+  sprun_log(SPRUN_WARN, "notify: the main process pid ", fmt, " is gone: signals go to the child again") ;
+}
+
  /* MAINPID=: only the main process names its successor, and only a
     living process of the service's own tree can be one. */
 static void mainpid (sprun_notice const *m, char const *pidfmt)
@@ -148,10 +183,18 @@ static void mainpid (sprun_notice const *m, char const *pidfmt)
   if (n == sprun_target()) return ;
   if (!m->main)
     sprun_log(SPRUN_INFO, "notify: MAINPID=", fmt, " from pid ", pidfmt, ", not the main process: ignored") ;
-  else if (n != sprun.child && !sprun_descendant(n))
-    sprun_log(SPRUN_WARN, "notify: MAINPID=", fmt, " from pid ", pidfmt, ": not a living process of the service's tree: ignored") ;
   else
   {
+    /* opened before the check: then the check is about that process */
+    int fd = n == sprun.child ? -1 : pidfd(n) ;
+    if (n != sprun.child && !sprun_descendant(n))
+    {
+      if (fd >= 0) close(fd) ;
+      sprun_log(SPRUN_WARN, "notify: MAINPID=", fmt, " from pid ", pidfmt, ": not a living process of the service's tree: ignored") ;
+      return ;
+    }
+    unwatch() ;
+    st.mainfd = fd ;
     sprun_target_set(n, sprun.cfg->pgroup && getpgid(n) == n) ;
     sprun_log(SPRUN_INFO, "notify: the main process is now pid ", fmt, " (MAINPID= from pid ", pidfmt, ")") ;
   }
@@ -206,7 +249,8 @@ void sprun_ready_notice (sprun_notice const *m)
  /* The main process is gone: nothing it promised will come. */
 void sprun_ready_dead (pid_t pid)
 {
-  (void)pid ;
+  /* a MAINPID= process the runner adopted (-s) and reaps */
+  if (pid != sprun.child) { main_died(pid) ; return ; }
   sprun_reload_failed("the service died", 0) ;
   sprun_watchdog_stop() ;
 }
@@ -231,6 +275,7 @@ unsigned int sprun_ready_fds (iopause_fd *x)
   unsigned int n = 0 ;
   if (sprun_notify_fd() >= 0) x[n++] = (iopause_fd){ .fd = sprun_notify_fd(), .events = IOPAUSE_READ } ;
   if (st.rfd >= 0) x[n++] = (iopause_fd){ .fd = st.rfd, .events = IOPAUSE_READ } ;
+  if (st.mainfd >= 0) x[n++] = (iopause_fd){ .fd = st.mainfd, .events = IOPAUSE_READ } ;
   return n ;
 }
 
@@ -241,6 +286,7 @@ void sprun_ready_io (iopause_fd const *x, unsigned int n)
     if (!x[i].revents) continue ;
     if (x[i].fd == sprun_notify_fd()) sprun_notify_read() ;
     else if (x[i].fd == st.rfd) child_fd() ;
+    else if (x[i].fd == st.mainfd) main_died(sprun_target()) ;
   }
 }
 
