@@ -215,6 +215,24 @@ static int parse_schedule (sprun_config *cfg, char const *list, errbuf *e)
   }
 }
 
+ /* -N, -H, -n, -d, -R, -W: readiness and what follows from it */
+static int readiness_option (sprun_config *cfg, int c, char const *arg, errbuf *e)
+{
+  switch (c)
+  {
+    case 'N' : cfg->notify = 1 ; return 0 ;
+    case 'H' : cfg->hold = 1 ; return 0 ;
+    case 'n' :
+      return scan_fd(arg, &cfg->notifyfd) ? 0 : err3(e, "-n ", arg, ": not a file descriptor of 3 or more") ;
+    case 'd' :
+      return scan_fd(arg, &cfg->childfd) ? 0 : err3(e, "-d ", arg, ": not a file descriptor of 3 or more") ;
+    case 'R' :
+      return scan_ms(arg, &cfg->reloadtimeout) && cfg->reloadtimeout ? 0 : err3(e, "-R ", arg, ": not a number of milliseconds above 0") ;
+    default :
+      return scan_ms(arg, &cfg->watchdog) && cfg->watchdog ? 0 : err3(e, "-W ", arg, ": not a number of milliseconds above 0") ;
+  }
+}
+
  /* Options that need a source of readiness: without -N or -d the
     service would never be ready. */
 static int readiness_options (sprun_config const *cfg, errbuf *e)
@@ -271,16 +289,8 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 't' : return parse_stopsigs(cfg, l->arg, e) ;
     case 'p' :
       return scan_sig(l->arg, &cfg->pdeathsig, 0) ? 0 : err3(e, "-p ", l->arg, ": unknown signal") ;
-    case 'N' : cfg->notify = 1 ; return 0 ;
-    case 'H' : cfg->hold = 1 ; return 0 ;
-    case 'n' :
-      return scan_fd(l->arg, &cfg->notifyfd) ? 0 : err3(e, "-n ", l->arg, ": not a file descriptor of 3 or more") ;
-    case 'd' :
-      return scan_fd(l->arg, &cfg->childfd) ? 0 : err3(e, "-d ", l->arg, ": not a file descriptor of 3 or more") ;
-    case 'R' :
-      return scan_ms(l->arg, &cfg->reloadtimeout) && cfg->reloadtimeout ? 0 : err3(e, "-R ", l->arg, ": not a number of milliseconds above 0") ;
-    case 'W' :
-      return scan_ms(l->arg, &cfg->watchdog) && cfg->watchdog ? 0 : err3(e, "-W ", l->arg, ": not a number of milliseconds above 0") ;
+    case 'N' : case 'H' : case 'n' : case 'd' : case 'R' : case 'W' :
+      return readiness_option(cfg, c, l->arg, e) ;
     case 'm' : return parse_map(cfg, l->arg, e) ;
     case 'c' : return parse_hook(cfg, l->arg, e) ;
     default :
