@@ -4,7 +4,7 @@
 # main process), each message, MAINPID=, what -n announces, and what
 # a 1 MB datagram and a flood of 1e5 STATUS= cost.
 
-import os, signal, sys, time
+import os, signal, subprocess, sys, time
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from sprun_lib import *
 from notify_lib import NotifyRun, ms_since
@@ -22,6 +22,12 @@ r.send_outside("READY=1")
 line = r.wait_log("not of the service's tree")
 tap.ok(line is not None and line.endswith("notify: 7 bytes from pid %d uid %d: dropped: not of the service's tree" % (os.getpid(), os.getuid())),
        "  a READY=1 from outside the tree is dropped, with the sender's pid and uid", line)
+# another user, outside the tree: the abstract socket has no permissions to stop it, the credentials do
+nobody = subprocess.run(AS_NOBODY + [CHILD_PY, "-c", "import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'READY=1', '\\0' + sys.argv[1][1:])", name],
+                        stderr=subprocess.PIPE)
+line = r.wait_log("uid 65534")
+tap.ok(nobody.returncode == 0 and line is not None and line.endswith("uid 65534: dropped: not of the service's tree"),
+       "  so is one from nobody, outside the tree", "%s %s" % (line, nobody.stderr))
 r.cmd("worker")
 r.wait_rec("worker")
 worker = int([x for x in r.records() if x[0] == "worker"][0][1])
@@ -97,6 +103,16 @@ r.cmd("send STATUS=after the big one")
 tap.ok(r.wait_log("STATUS=after the big one") is not None, "  the next message is heard")
 r.cmd("exit 0")
 tap.ok(r.wait() == 0, "the service exits 0: so does the runner")
+r.cleanup()
+
+# -g: the target is the child's group, its leader is still the main process
+r = NotifyRun(["-N", "-g"], notif=True)
+r.started()
+r.cmd("send READY=1")
+tap.ok(r.notified(scaled(5)) == b"\n" and r.wait_log("service ready: READY=1 from pid %d" % r.child) is not None,
+       "-N -g: READY=1 from the child, its group's leader, makes it ready")
+r.kill(signal.SIGTERM)
+r.wait()
 r.cleanup()
 
 # 3. a flood of 1e5 STATUS=: forwarding keeps its pace, memory stays flat
