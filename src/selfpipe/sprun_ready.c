@@ -30,8 +30,10 @@ static struct
   int wfd ;               /* -d: the child's end, until the spawn */
   int mainfd ;            /* a pidfd of the MAINPID= process; -1 */
   unsigned int nheld ;
-  sp_info held[HELD_MAX] ;
 } st = { .rfd = -1, .wfd = -1, .mainfd = -1 } ;
+
+ /* apart from st, whose -1s put it in .data: zeroes cost no file size */
+static sp_info held[HELD_MAX] ;
 
 void sprun_ready_init (void)
 {
@@ -96,7 +98,7 @@ static void release (void)
   for (unsigned int i = 0 ; i < n ; i++)
   {
     sprun_event ev ;
-    sprun_event_init(&ev, st.held + i) ;
+    sprun_event_init(&ev, held + i) ;
     sprun_route(&ev) ;
   }
 }
@@ -124,7 +126,7 @@ int sprun_ready_hold (sprun_event *ev)
     sprun_log(SPRUN_WARN, name, " dropped: 64 signals are held already, until the service is ready") ;
     return 1 ;
   }
-  st.held[st.nheld++] = ev->info ;
+  held[st.nheld++] = ev->info ;
   ev->outcome = SPRUN_EV_HELD ;
   sprun_event_log(ev) ;
   return 1 ;
