@@ -101,7 +101,7 @@ enum sprun_outcome_e
   SPRUN_EV_REFUSED,     /* hook, wstat */
   SPRUN_EV_STOPPING,    /* to, target: the schedule's first stage */
   SPRUN_EV_STOPPING_AGAIN,  /* the schedule runs already */
-  SPRUN_EV_HELD         /* -H: until the service is ready */
+  SPRUN_EV_NOTREADY         /* -H: until the service is ready */
 } ;
 
 typedef struct sprun_event_s sprun_event ;

@@ -61,7 +61,7 @@ void sprun_event_log (sprun_event const *ev)
     case SPRUN_EV_STOPPING :
       sprun_fmt_target(what, ev->to, ev->target) ; v[0] = "stop: " ; v[1] = what ; break ;
     case SPRUN_EV_STOPPING_AGAIN : v[0] = "stop already under way" ; break ;
-    case SPRUN_EV_HELD : v[0] = "held until the service is ready" ; break ;
+    case SPRUN_EV_NOTREADY : v[0] = "held until the service is ready" ; break ;
     case SPRUN_EV_REFUSED :
       sprun_fmt_status(what, ev->wstat) ;
       v[0] = "held: hook " ; v[1] = ev->hook ; v[2] = " " ; v[3] = what ; break ;

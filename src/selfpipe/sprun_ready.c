@@ -127,7 +127,7 @@ int sprun_ready_hold (sprun_event *ev)
     return 1 ;
   }
   held[st.nheld++] = ev->info ;
-  ev->outcome = SPRUN_EV_HELD ;
+  ev->outcome = SPRUN_EV_NOTREADY ;
   sprun_event_log(ev) ;
   return 1 ;
 }
