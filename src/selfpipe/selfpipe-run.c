@@ -37,15 +37,20 @@ int main (int argc, char const *const *argv)
   if (cfg.subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
     strerr_diefu1sys(111, "become a child subreaper") ;
   sprun_stopself_init() ;
+  /* before the trap: the -d pipe and the socket are made, and the
+     environment set, before anything else can take a descriptor */
+  sprun_ready_init() ;
   sprun_trap() ;
   sprun_spawn(argv + i) ;
 
   for (;;)
   {
-    iopause_fd x[2] = { { .fd = sp_fd(), .events = IOPAUSE_READ }, { .fd = 2, .events = IOPAUSE_WRITE } } ;
+    iopause_fd x[2 + SPRUN_READY_FDS] = { { .fd = sp_fd(), .events = IOPAUSE_READ } } ;
     tain deadline ;
     int r ;
-    unsigned int n = sprun_log_pending() ? 2 : 1 ;
+    unsigned int nready = sprun_ready_fds(x + 1) ;
+    unsigned int n = 1 + nready, logi = 0 ;
+    if (sprun_log_pending()) { logi = n ; x[n++] = (iopause_fd){ .fd = 2, .events = IOPAUSE_WRITE } ; }
     /* plain iopause, not iopause_g: it returns EINTR when our handler
        ran, and the record is then read at once instead of after
        another poll */
@@ -54,7 +59,7 @@ int main (int argc, char const *const *argv)
     if (r < 0)
     {
       if (errno != EINTR) strerr_diefu1sys(111, "iopause") ;
-      x[1].revents = 0 ;
+      for (unsigned int i = 0 ; i < n ; i++) x[i].revents = 0 ;
     }
     for (;;)
     {
@@ -65,7 +70,8 @@ int main (int argc, char const *const *argv)
       sprun_signal(&info) ;
       if (sprun.done) sprun_exit() ;
     }
+    sprun_ready_io(x + 1, nready) ;
     sprun_timers() ;
-    if (n == 2 && x[1].revents) sprun_log_write() ;
+    if (logi && x[logi].revents) sprun_log_write() ;
   }
 }

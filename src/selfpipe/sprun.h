@@ -5,15 +5,17 @@
 
 #include <sys/types.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <signal.h>
 
 #include <skalibs/gccattributes.h>
 #include <skalibs/tai.h>
+#include <skalibs/iopause.h>
 
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -63,6 +65,12 @@ struct sprun_config_s
   int upgradesig ;                 /* -U: the trigger of an upgrade; 0: none */
   unsigned int upgradetimeout ;    /* -U sig,ms */
   char info ;                      /* 'h' or 'V': print that, run nothing */
+  unsigned char notify ;           /* -N: the sd_notify socket */
+  unsigned char hold ;             /* -H: hold signals until ready */
+  int notifyfd ;                   /* -n: the supervisor's notification fd; -1: none */
+  int childfd ;                    /* -d: the child's notification fd; -1: none */
+  unsigned int reloadtimeout ;     /* -R, ms */
+  unsigned int watchdog ;          /* -W, ms; 0: none */
 } ;
 
 extern int sprun_parse (sprun_config *, int, char const *const *, char *, size_t) ;
@@ -103,7 +111,8 @@ enum sprun_outcome_e
   SPRUN_EV_STOPPING_AGAIN,  /* the schedule runs already */
   SPRUN_EV_HELD,        /* -P: between two masters, routed when the next one is followed */
   SPRUN_EV_UPGRADE,     /* -U: to, target */
-  SPRUN_EV_UPGRADE_BUSY /* -U: one is under way already */
+  SPRUN_EV_UPGRADE_BUSY, /* -U: one is under way already */
+  SPRUN_EV_NOTREADY         /* -H: until the service is ready */
 } ;
 
 typedef struct sprun_event_s sprun_event ;
@@ -184,6 +193,48 @@ struct sprun_state_s
 } ;
 
 extern sprun_state sprun ;
+
+ /* Readiness (sprun_ready.c) and the sd_notify socket (sprun_notify.c) */
+
+typedef struct sprun_notice_s sprun_notice ;
+struct sprun_notice_s
+{
+  pid_t pid ;            /* the sender, from the kernel's credentials */
+  int main ;             /* it was the main process when it sent this */
+  unsigned char ready, reloading, stopping, watchdog, trigger ;
+  pid_t mainpid ;        /* MAINPID=, 0 if none */
+  int err ;              /* ERRNO=, -1 if none */
+  uint64_t extend ;      /* EXTEND_TIMEOUT_USEC=, 0 if none */
+} ;
+
+extern void sprun_ready_init (void) ;
+extern void sprun_ready_spawnattr (sp_spawnattr *) ;
+extern void sprun_ready_spawned (void) ;
+extern int sprun_ready_hold (sprun_event *) ;
+extern void sprun_ready_notice (sprun_notice const *) ;
+extern void sprun_ready_dead (pid_t) ;
+extern int sprun_ready_deadline (tain *) ;
+extern void sprun_ready_timers (void) ;
+#define SPRUN_READY_FDS 3
+extern unsigned int sprun_ready_fds (iopause_fd *) ;
+extern void sprun_ready_io (iopause_fd const *, unsigned int) ;
+extern void sprun_reload_sent (int) ;
+extern void sprun_reload_reloading (void) ;
+extern int sprun_reload_ready (void) ;
+extern void sprun_reload_failed (char const *, char const *) ;
+extern void sprun_reload_extend (uint64_t) ;
+extern int sprun_reload_deadline (tain *) ;
+extern void sprun_reload_timers (void) ;
+extern void sprun_watchdog_init (void) ;
+extern void sprun_watchdog_ping (int) ;
+extern void sprun_watchdog_stop (void) ;
+extern int sprun_watchdog_deadline (tain *) ;
+extern void sprun_watchdog_timers (void) ;
+extern void sprun_notify_init (void) ;
+extern int sprun_notify_fd (void) ;
+extern void sprun_notify_read (void) ;
+extern void sprun_notify_parse (sprun_notice *, char const *, size_t) ;
+extern void sprun_route (sprun_event *) ;
 
 extern int sprun_proc_stat (pid_t, char *, pid_t *) ;
 extern unsigned int sprun_children (void (*)(pid_t, void *), void *) ;

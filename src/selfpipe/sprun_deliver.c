@@ -32,6 +32,7 @@ void sprun_deliver (sprun_event *ev)
   if (cfg->stopsig[sig]) sprun_stop_cont(to) ;
   ev->outcome = SPRUN_EV_FORWARDED ;
   sprun_event_log(ev) ;
+  sprun_reload_sent(sig) ;
   /* the runner stops when it has told the child to stop */
   if (sp_sig_class(sig) & SP_SIG_STOP && sp_sig_class(to) & SP_SIG_STOP) sprun_stopself(sig) ;
 }

@@ -65,6 +65,7 @@ void sprun_event_log (sprun_event const *ev)
     case SPRUN_EV_UPGRADE :
       sprun_fmt_target(what, ev->to, ev->target) ; v[0] = "upgrade: " ; v[1] = what ; break ;
     case SPRUN_EV_UPGRADE_BUSY : v[0] = "upgrade already under way: ignored" ; level = SPRUN_WARN ; break ;
+    case SPRUN_EV_NOTREADY : v[0] = "held until the service is ready" ; break ;
     case SPRUN_EV_REFUSED :
       sprun_fmt_status(what, ev->wstat) ;
       v[0] = "held: hook " ; v[1] = ev->hook ; v[2] = " " ; v[3] = what ; break ;

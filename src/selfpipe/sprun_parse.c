@@ -77,6 +77,17 @@ static int scan_ms (char const *s, unsigned int *ms)
   return 1 ;
 }
 
+ /* a notification fd: not stdin, stdout or stderr, which are the
+    service's and the log's */
+static int scan_fd (char const *s, int *fd)
+{
+  unsigned int n ;
+  size_t len = uint_scan(s, &n) ;
+  if (!len || s[len] || n < 3 || n > INT_MAX) return 0 ;
+  *fd = (int)n ;
+  return 1 ;
+}
+
 static int executable_file (char const *path)
 {
   struct stat st ;
@@ -247,6 +258,35 @@ static int parse_upgrade (sprun_config *cfg, char const *word, errbuf *e)
   return 0 ;
 }
 
+ /* -N, -H, -n, -d, -R, -W: readiness and what follows from it */
+static int readiness_option (sprun_config *cfg, int c, char const *arg, errbuf *e)
+{
+  switch (c)
+  {
+    case 'N' : cfg->notify = 1 ; return 0 ;
+    case 'H' : cfg->hold = 1 ; return 0 ;
+    case 'n' :
+      return scan_fd(arg, &cfg->notifyfd) ? 0 : err3(e, "-n ", arg, ": not a file descriptor of 3 or more") ;
+    case 'd' :
+      return scan_fd(arg, &cfg->childfd) ? 0 : err3(e, "-d ", arg, ": not a file descriptor of 3 or more") ;
+    case 'R' :
+      return scan_ms(arg, &cfg->reloadtimeout) && cfg->reloadtimeout ? 0 : err3(e, "-R ", arg, ": not a number of milliseconds above 0") ;
+    default :
+      return scan_ms(arg, &cfg->watchdog) && cfg->watchdog ? 0 : err3(e, "-W ", arg, ": not a number of milliseconds above 0") ;
+  }
+}
+
+ /* Options that need a source of readiness: without -N or -d the
+    service would never be ready. */
+static int readiness_options (sprun_config const *cfg, errbuf *e)
+{
+  int source = cfg->notify || cfg->childfd >= 0 ;
+  if (!source && cfg->notifyfd >= 0) return err3(e, "-n needs -N or -d: nothing would say the service is ready", "", "") ;
+  if (!source && cfg->hold) return err3(e, "-H needs -N or -d: nothing would say the service is ready", "", "") ;
+  if (!cfg->notify && cfg->watchdog) return err3(e, "-W needs -N: the pings come through the notify socket", "", "") ;
+  return 0 ;
+}
+
  /* One option and its argument into cfg; -1 with the message in e. */
 
 static int option (sprun_config *cfg, int c, subgetopt const *l, char const *const *argv, errbuf *e)
@@ -293,6 +333,8 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 't' : return parse_stopsigs(cfg, l->arg, e) ;
     case 'p' :
       return scan_sig(l->arg, &cfg->pdeathsig, 0) ? 0 : err3(e, "-p ", l->arg, ": unknown signal") ;
+    case 'N' : case 'H' : case 'n' : case 'd' : case 'R' : case 'W' :
+      return readiness_option(cfg, c, l->arg, e) ;
     case 'm' : return parse_map(cfg, l->arg, e) ;
     case 'c' : return parse_hook(cfg, l->arg, e) ;
     case 'P' : return parse_pidfile(cfg, l->arg, e) ;
@@ -305,7 +347,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
         if (!strcmp(argv[l->ind], "--version")) return (cfg->info = 'V', 0) ;
         return err3(e, "unknown option ", argv[l->ind], "") ;
       }
-      if (l->problem && strchr("vekStpmcwPU", l->problem))
+      if (l->problem && strchr("vekStpmcwPUndRW", l->problem))
         return err3(e, "option ", opt, " needs an argument") ;
       return err3(e, "unknown option ", opt, "") ;
   }
@@ -323,6 +365,9 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
   cfg->exitzero = -1 ;
   cfg->stopsig[SIGTERM] = 1 ;
   cfg->stop.n = 1 ;
+  cfg->notifyfd = -1 ;
+  cfg->childfd = -1 ;
+  cfg->reloadtimeout = 30000 ;
   for (int sig = 0 ; sig < SP_NSIG ; sig++) cfg->map[sig] = sig ;
 
   /* argv may be shorter than argc says: stop at the first null */
@@ -332,13 +377,14 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    int c = subgetopt_r(argc, argv, "hVv:Tgsre:k:S:t:p:m:c:w:P:U:", &l) ;
+    int c = subgetopt_r(argc, argv, "hVv:Tgsre:k:S:t:p:m:c:w:P:U:NHn:d:R:W:", &l) ;
     if (c == -1) break ;
     if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
     /* -h and -V need nothing more, not even prog */
     if (cfg->info) return 0 ;
   }
   if (cfg->upgradesig && !cfg->pidfile) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
+  if (readiness_options(cfg, &e) < 0) return -1 ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
 }

@@ -40,7 +40,12 @@ void sprun_reap (void)
     char fmt[PID_FMT] ;
     char st[SPRUN_STATUS_MAX] ;
     int wstat ;
-    if (pid == sprun.child) sprun_target_clear() ;
+    /* the child, or the main process it named (MAINPID=) */
+    if (pid == sprun.child || pid == sprun_target())
+    {
+      sprun_target_clear() ;
+      sprun_ready_dead(pid) ;
+    }
     else sprun_hook_reaping(pid) ;
     while (waitpid(pid, &wstat, 0) < 0)
       if (errno != EINTR) return ;

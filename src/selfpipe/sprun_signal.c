@@ -83,6 +83,13 @@ void sprun_signal (sp_info const *info)
     sprun_event_log(&ev) ;
     if (sp_sig_class(sig) & SP_SIG_STOP) sprun_stopself(sig) ;
   }
-  else if (cfg->hook[sig]) sprun_hook_request(&ev) ;
-  else sprun_deliver(&ev) ;
+  else if (sprun_ready_hold(&ev)) ;
+  else sprun_route(&ev) ;
+}
+
+ /* the usual rules: the hook decides, or it is delivered */
+void sprun_route (sprun_event *ev)
+{
+  if (sprun.cfg->hook[ev->info.sig]) sprun_hook_request(ev) ;
+  else sprun_deliver(ev) ;
 }

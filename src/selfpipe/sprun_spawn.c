@@ -33,12 +33,14 @@ void sprun_spawn (char const *const *argv)
   pid_t pid ;
   if (cfg->pgroup) attr.flags |= SP_SPAWN_SETPGID ;
   attr.pdeathsig = cfg->pdeathsig ;
+  sprun_ready_spawnattr(&attr) ;
   pid = sp_spawn(argv[0], argv, (char const *const *)environ, &attr) ;
   if (pid < 0)
   {
     if (attr.failed) strerr_diefu1sys(111, attr.failed) ;
     strerr_diefu2sys(exec_exitcode(errno), "spawn ", argv[0]) ;
   }
+  sprun_ready_spawned() ;
   sprun.child = pid ;
   sprun_target_set(pid, cfg->pgroup) ;
 }

@@ -26,6 +26,11 @@ int sprun_deadline (tain *deadline)
     *deadline = h ;
     has = 1 ;
   }
+  if (sprun_ready_deadline(&h) && (!has || tain_less(&h, deadline)))
+  {
+    *deadline = h ;
+    has = 1 ;
+  }
   return has ;
 }
 
@@ -35,4 +40,5 @@ void sprun_timers (void)
   sprun_stop_timers() ;
   sprun_follow_timers() ;
   sprun_rollout_timers() ;
+  sprun_ready_timers() ;
 }
