@@ -244,6 +244,8 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
       if (cfg->stopopt == 'k') return err3(e, "-S ", l->arg, ": -k gives the stop schedule already") ;
       cfg->stopopt = 'S' ;
       return parse_schedule(cfg, l->arg, e) ;
+    case 'D' :
+      return scan_ms(l->arg, &cfg->stopdelay) ? 0 : err3(e, "-D ", l->arg, ": not a number of milliseconds") ;
     case 'w' :
       return scan_ms(l->arg, &cfg->hooktimeout) ? 0 : err3(e, "-w ", l->arg, ": not a number of milliseconds") ;
     case 't' : return parse_stopsigs(cfg, l->arg, e) ;
@@ -254,7 +256,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     default :
       opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
       if (l->problem == '-') return err3(e, "unknown option ", argv[l->ind], "") ;
-      if (l->problem && strchr("vekStpmcw", l->problem))
+      if (l->problem && strchr("vekSDtpmcw", l->problem))
         return err3(e, "option ", opt, " needs an argument") ;
       return err3(e, "unknown option ", opt, "") ;
   }
@@ -281,7 +283,7 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    int c = subgetopt_r(argc, argv, "v:Tgsre:k:S:t:p:m:c:w:", &l) ;
+    int c = subgetopt_r(argc, argv, "v:Tgsre:k:S:D:t:p:m:c:w:", &l) ;
     if (c == -1) break ;
     if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
   }
