@@ -92,6 +92,13 @@ class Podman:
             return "no static busybox (apt-get install busybox-static)"
         if not os.access(MUSL_RUNNER, os.X_OK):
             return "no musl runner at %s (make musl; make check-containers builds it)" % MUSL_RUNNER
+        if not os.environ.get("SP_MUSL_RUNNER"):
+            # a runner older than the sources would test old code
+            built = os.path.getmtime(MUSL_RUNNER)
+            for d in ("src/selfpipe", "src/libselfpipe", "src/include/selfpipe"):
+                for name in os.listdir(os.path.join(SRC, d)):
+                    if os.path.getmtime(os.path.join(SRC, d, name)) > built:
+                        return "%s is older than %s/%s (make musl; make check-containers rebuilds it)" % (MUSL_RUNNER, d, name)
         return None
 
     def skip_all(self, why):
