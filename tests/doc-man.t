@@ -201,7 +201,7 @@ def env_vars(text):
     return sorted(set(re.findall(r"\bSELFPIPE_[A-Z_]+\b", text)))
 
 
-EVENT = re.compile(r"SIG[A-Z0-9+-]+ from (?:pid \d+ uid \d+|kernel|unknown sender)")
+EVENT = re.compile(r"SIG[A-Z0-9+-]+ from (?:pid \d+ uid \d+|kernel|outside the container|outside the pid namespace|unknown sender)")
 
 
 def run_html_logs(page):

@@ -82,7 +82,18 @@ try:
 except subprocess.TimeoutExpired:
     p.kill()
     rc = p.wait()
-tap.ok(rc == 0, "PID 1: TERM from outside is forwarded, the child exits 0 (got %s)" % rc, p.stderr.read())
+err = p.stderr.read()
+tap.ok(rc == 0, "PID 1: TERM from outside is forwarded, the child exits 0 (got %s)" % rc, err)
+tap.ok(re.search(r"^selfpipe-run: info: SIGUSR1 from outside the container -> SIGUSR1 to pid \d+$", err, re.M),
+       "PID 1: the log says the sender is outside the container (si_pid 0), not unknown", err)
+
+# 4b. PID 1 at exit: a process left behind gets SIGTERM; one that ignores
+# it gets SIGKILL after -k; the log counts them; the exit code stays
+# the child's. The grandchild is forked before the child exits.
+out = pid1(["-k", "300"], ["sh", "-c", '"$0" -o "$1" -i TERM & until grep -q ready "$1" 2>/dev/null ; do sleep 0.01 ; done ; exit 5', CHILD, rec + ".left"])
+tap.ok(out.returncode == 5 and "selfpipe-run: info: PID 1 exiting: 1 process still alive -> SIGTERM to all, SIGKILL in 300 ms" in out.stderr
+       and "selfpipe-run: warning: PID 1 exiting: 1 process alive 300 ms after SIGTERM -> SIGKILL to all" in out.stderr,
+       "PID 1 at exit: TERM to what is left, KILL after -k 300, counted; exit 5 (got %s)" % out.returncode, out.stderr)
 
 # 5. an orphan storm: the child, ORPHANS times, forks a process that
 # forks a grandchild and exits at once, so the grandchild ends up an

@@ -44,6 +44,11 @@ usage_error abc -k abc $prog
 usage_error -5 -k -5 $prog
 usage_error 99999999999999999999 -k 99999999999999999999 $prog
 usage_error 5ms -k 5ms $prog
+usage_error abc -D abc $prog
+usage_error -5 -D -5 $prog
+usage_error 99999999999999999999 -D 99999999999999999999 $prog
+usage_error 2s -D 2s $prog
+usage_error '-D needs an argument' -D
 usage_error abc -w abc $prog
 usage_error 99999999999999999999 -w 99999999999999999999 $prog
 usage_error abc -e abc $prog

@@ -15,7 +15,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -47,6 +47,7 @@ struct sprun_config_s
 {
   unsigned int verbosity ;
   unsigned int hooktimeout ;       /* -w, ms; 0: never */
+  unsigned int stopdelay ;         /* -D, ms; 0: none */
   int exitzero ;                   /* -e: this exit code is reported as 0; -1: none */
   int pdeathsig ;                  /* -p; 0: none */
   unsigned char timestamp ;        /* -T */
@@ -112,7 +113,9 @@ enum sprun_outcome_e
   SPRUN_EV_HELD,        /* -P: between two masters, routed when the next one is followed */
   SPRUN_EV_UPGRADE,     /* -U: to, target */
   SPRUN_EV_UPGRADE_BUSY, /* -U: one is under way already */
-  SPRUN_EV_NOTREADY         /* -H: until the service is ready */
+  SPRUN_EV_NOTREADY,        /* -H: until the service is ready */
+  SPRUN_EV_DELAYED,         /* ms: held by the stop delay (-D) */
+  SPRUN_EV_DELAY_CUT        /* a second stop signal: the held one goes now */
 } ;
 
 typedef struct sprun_event_s sprun_event ;
@@ -125,7 +128,7 @@ struct sprun_event_s
   int err ;             /* errno of what failed */
   char const *hook ;    /* the hook that decided */
   int wstat ;           /* the hook's wait status */
-  unsigned int ms ;     /* the hook's time-out */
+  unsigned int ms ;     /* the hook's time-out, or the stop delay */
 } ;
 
 extern void sprun_event_init (sprun_event *, sp_info const *) ;
@@ -166,6 +169,17 @@ extern void sprun_rollout_trigger (sprun_event *) ;
 extern int sprun_rollout_deadline (tain *) ;
 extern void sprun_rollout_timers (void) ;
 extern void sprun_rollout_stop (int) ;
+extern unsigned int sprun_stop_grace (void) ;
+
+ /* The stop delay (-D): the first stop signal waits */
+
+extern int sprun_stopdelay_take (sprun_event *) ;
+extern int sprun_stopdelay_deadline (tain *) ;
+extern void sprun_stopdelay_timers (void) ;
+
+ /* As PID 1, at exit: what is left of the container gets the schedule */
+
+extern void sprun_sweep (void) ;
 
  /* The running state */
 
@@ -238,6 +252,7 @@ extern void sprun_route (sprun_event *) ;
 
 extern int sprun_proc_stat (pid_t, char *, pid_t *) ;
 extern unsigned int sprun_children (void (*)(pid_t, void *), void *) ;
+extern unsigned int sprun_alive (void) ;
 extern int sprun_descendant (pid_t) ;
 extern size_t sprun_proc_comm (pid_t, char *, size_t) ;
 

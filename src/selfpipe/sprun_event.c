@@ -28,6 +28,10 @@ static size_t fmt_head (char *s, sp_info const *info)
     from = "" ;
   }
   else if (info->code == SI_KERNEL || info->code > 0) from = " from kernel" ;
+  /* a process the kernel cannot name in our pid namespace: si_pid 0
+     with a user's code. A lost delivery's record has no code to go by. */
+  else if (!info->lost && (info->code == SI_USER || info->code == SI_QUEUE || info->code == SI_TKILL))
+    from = sprun.self == 1 ? " from outside the container" : " from outside the pid namespace" ;
   memcpy(s + len, from, strlen(from)) ; len += strlen(from) ;
   s[len] = 0 ;
   return len ;
@@ -66,6 +70,10 @@ void sprun_event_log (sprun_event const *ev)
       sprun_fmt_target(what, ev->to, ev->target) ; v[0] = "upgrade: " ; v[1] = what ; break ;
     case SPRUN_EV_UPGRADE_BUSY : v[0] = "upgrade already under way: ignored" ; level = SPRUN_WARN ; break ;
     case SPRUN_EV_NOTREADY : v[0] = "held until the service is ready" ; break ;
+    case SPRUN_EV_DELAYED :
+      what[uint_fmt(what, ev->ms)] = 0 ;
+      v[0] = "stop delayed: forwarded in " ; v[1] = what ; v[2] = " ms (-D)" ; break ;
+    case SPRUN_EV_DELAY_CUT : v[0] = "ends the stop delay early" ; break ;
     case SPRUN_EV_REFUSED :
       sprun_fmt_status(what, ev->wstat) ;
       v[0] = "held: hook " ; v[1] = ev->hook ; v[2] = " " ; v[3] = what ; break ;

@@ -39,6 +39,7 @@ void sprun_exit (void)
   else code = WEXITSTATUS(sprun.wstat) ;
   if (cfg->exitzero >= 0 && code == cfg->exitzero) code = sig = 0 ;
   sprun_hook_killall() ;
+  sprun_sweep() ;
   sprun_log_endburst() ;
   sprun_log_flush_nowait() ;
   if (sig && cfg->reraise && sprun.self != 1) reraise(sig) ;

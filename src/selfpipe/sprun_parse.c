@@ -287,6 +287,9 @@ static int readiness_options (sprun_config const *cfg, errbuf *e)
   return 0 ;
 }
 
+ /* Every option; a colon after those that take an argument. */
+static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:NHn:d:R:W:" ;
+
  /* One option and its argument into cfg; -1 with the message in e. */
 
 static int option (sprun_config *cfg, int c, subgetopt const *l, char const *const *argv, errbuf *e)
@@ -328,6 +331,8 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
       if (cfg->stopopt == 'k') return err3(e, "-S ", l->arg, ": -k gives the stop schedule already") ;
       cfg->stopopt = 'S' ;
       return parse_schedule(cfg, l->arg, e) ;
+    case 'D' :
+      return scan_ms(l->arg, &cfg->stopdelay) ? 0 : err3(e, "-D ", l->arg, ": not a number of milliseconds") ;
     case 'w' :
       return scan_ms(l->arg, &cfg->hooktimeout) ? 0 : err3(e, "-w ", l->arg, ": not a number of milliseconds") ;
     case 't' : return parse_stopsigs(cfg, l->arg, e) ;
@@ -347,7 +352,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
         if (!strcmp(argv[l->ind], "--version")) return (cfg->info = 'V', 0) ;
         return err3(e, "unknown option ", argv[l->ind], "") ;
       }
-      if (l->problem && strchr("vekStpmcwPUndRW", l->problem))
+      if (l->problem && l->problem != ':' && strchr(optstring, l->problem) && strchr(optstring, l->problem)[1] == ':')
         return err3(e, "option ", opt, " needs an argument") ;
       return err3(e, "unknown option ", opt, "") ;
   }
@@ -377,7 +382,7 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
 
   for (;;)
   {
-    int c = subgetopt_r(argc, argv, "hVv:Tgsre:k:S:t:p:m:c:w:P:U:NHn:d:R:W:", &l) ;
+    int c = subgetopt_r(argc, argv, optstring, &l) ;
     if (c == -1) break ;
     if (option(cfg, c, &l, argv, &e) < 0) return -1 ;
     /* -h and -V need nothing more, not even prog */

@@ -75,6 +75,8 @@ void sprun_signal (sp_info const *info)
     sprun_event_log(&ev) ;
   }
   else if (sig == cfg->upgradesig) sprun_rollout_trigger(&ev) ;
+  /* -D holds the first stop signal before anything else sees it */
+  else if (cfg->stopsig[sig] && sprun_stopdelay_take(&ev)) ;
   /* with -S the schedule sends its own stages, whoever sent the stop */
   else if (cfg->stopsig[sig] && sprun_stop_begin(&ev)) ;
   else if (terminal_sent(info))

@@ -190,3 +190,15 @@ void sprun_stop_timers (void)
   else sprun_log(SPRUN_WARN, "child ", fmt, " alive ", ms, " ms after ", name, " -> ", sent) ;
   arm_after(i) ;
 }
+
+ /* How long the schedule gives a service from its stop signal to its
+    SIGKILL: -k's time, or the sum of -S's delays; 0 if it never kills. */
+
+unsigned int sprun_stop_grace (void)
+{
+  sprun_schedule const *s = &sprun.cfg->stop ;
+  unsigned int ms = 0 ;
+  if (s->stage[s->n - 1].sig != SIGKILL) return 0 ;
+  for (unsigned int i = 1 ; i < s->n ; i++) ms += s->stage[i].ms ;
+  return ms ;
+}

@@ -11,6 +11,11 @@ int sprun_deadline (tain *deadline)
 {
   tain h ;
   int has = sprun_stop_deadline(deadline) ;
+  if (sprun_stopdelay_deadline(&h) && (!has || tain_less(&h, deadline)))
+  {
+    *deadline = h ;
+    has = 1 ;
+  }
   if (sprun_hook_deadline(&h) && (!has || tain_less(&h, deadline)))
   {
     *deadline = h ;
@@ -37,6 +42,7 @@ int sprun_deadline (tain *deadline)
 void sprun_timers (void)
 {
   sprun_hook_timers() ;
+  sprun_stopdelay_timers() ;
   sprun_stop_timers() ;
   sprun_follow_timers() ;
   sprun_rollout_timers() ;
