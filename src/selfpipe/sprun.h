@@ -227,8 +227,6 @@ extern void sprun_ready_spawned (void) ;
 extern int sprun_ready_hold (sprun_event *) ;
 extern void sprun_ready_notice (sprun_notice const *) ;
 extern void sprun_ready_dead (pid_t) ;
-extern int sprun_ready_deadline (tain *) ;
-extern void sprun_ready_timers (void) ;
 #define SPRUN_READY_FDS 3
 extern unsigned int sprun_ready_fds (iopause_fd *) ;
 extern void sprun_ready_io (iopause_fd const *, unsigned int) ;

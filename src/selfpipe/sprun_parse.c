@@ -290,11 +290,27 @@ static int readiness_options (sprun_config const *cfg, errbuf *e)
  /* Every option; a colon after those that take an argument. */
 static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:NHn:d:R:W:" ;
 
+ /* What subgetopt did not take: --help and --version, or an error */
+
+static int unknown (sprun_config *cfg, subgetopt const *l, char const *const *argv, errbuf *e)
+{
+  char opt[3] = { '-', 0, 0 } ;
+  char const *o = l->problem && l->problem != ':' ? strchr(optstring, l->problem) : 0 ;
+  opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
+  if (l->problem == '-')
+  {
+    if (!strcmp(argv[l->ind], "--help")) return (cfg->info = 'h', 0) ;
+    if (!strcmp(argv[l->ind], "--version")) return (cfg->info = 'V', 0) ;
+    return err3(e, "unknown option ", argv[l->ind], "") ;
+  }
+  if (o && o[1] == ':') return err3(e, "option ", opt, " needs an argument") ;
+  return err3(e, "unknown option ", opt, "") ;
+}
+
  /* One option and its argument into cfg; -1 with the message in e. */
 
 static int option (sprun_config *cfg, int c, subgetopt const *l, char const *const *argv, errbuf *e)
 {
-  char opt[3] = { '-', 0, 0 } ;
   switch (c)
   {
     case 'v' :
@@ -344,17 +360,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 'c' : return parse_hook(cfg, l->arg, e) ;
     case 'P' : return parse_pidfile(cfg, l->arg, e) ;
     case 'U' : return parse_upgrade(cfg, l->arg, e) ;
-    default :
-      opt[1] = l->problem > 32 && l->problem < 127 ? (char)l->problem : '?' ;
-      if (l->problem == '-')
-      {
-        if (!strcmp(argv[l->ind], "--help")) return (cfg->info = 'h', 0) ;
-        if (!strcmp(argv[l->ind], "--version")) return (cfg->info = 'V', 0) ;
-        return err3(e, "unknown option ", argv[l->ind], "") ;
-      }
-      if (l->problem && l->problem != ':' && strchr(optstring, l->problem) && strchr(optstring, l->problem)[1] == ':')
-        return err3(e, "option ", opt, " needs an argument") ;
-      return err3(e, "unknown option ", opt, "") ;
+    default : return unknown(cfg, l, argv, e) ;
   }
 }
 

@@ -291,21 +291,3 @@ void sprun_ready_io (iopause_fd const *x, unsigned int n)
     else if (x[i].fd == st.mainfd) main_died(sprun_target()) ;
   }
 }
-
-int sprun_ready_deadline (tain *deadline)
-{
-  tain w ;
-  int has = sprun_reload_deadline(deadline) ;
-  if (sprun_watchdog_deadline(&w) && (!has || tain_less(&w, deadline)))
-  {
-    *deadline = w ;
-    has = 1 ;
-  }
-  return has ;
-}
-
-void sprun_ready_timers (void)
-{
-  sprun_reload_timers() ;
-  sprun_watchdog_timers() ;
-}
