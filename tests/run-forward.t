@@ -98,13 +98,17 @@ def is_subsequence(got, sent):
     return all(any(g == s for s in it) for g in got)
 
 r = Run([], ["-x", "HUP:0"])
-r.ready()
+child = int(r.ready()[3])
 sent = []
 for i in range(1000):
     s = signal.SIGUSR1 if i % 2 == 0 else signal.SIGUSR2
     os.kill(r.pid, s)
     sent.append(sig_name(s))
 drained(r.pid, signal.SIGUSR1, signal.SIGUSR2)   # the runner has taken the whole burst
+# and the child has taken what the runner forwarded: a HUP pending beside
+# a USR1 would be delivered first (the lowest number), and end the child
+wait_until(lambda: {"SIGUSR1", "SIGUSR2"} <= set(r.sigs()), 10)
+drained(child, signal.SIGUSR1, signal.SIGUSR2)
 r.kill(signal.SIGHUP)
 rc = r.wait()
 got = r.sigs()
