@@ -8,7 +8,7 @@
 # runner's -U ALRM, on the supervisor's own command (s6-svc -a, sv alarm,
 # svc -a), and one that rolls back (a broken configuration); a gated HUP
 # reaches the current master, and a down stops every nginx process.
-import http.client, os, re, signal, sys, threading, time
+import os, re, signal, sys, time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from intlib import *
@@ -16,97 +16,6 @@ from intlib import *
 NGINX = '/usr/sbin/nginx'
 UPGRADES = 10
 ALARM = {'s6': ['s6-svc', '-a'], 'runit': ['sv', 'alarm'], 'daemontools': ['svc', '-a']}
-
-
-class Load:
-    """Threads that GET / without pause, some over keep-alive connections,
-    some on a fresh connection each time, each at most rate requests a
-    second. A keep-alive connection that the server closed while idle (a
-    retiring worker does) is retried once on a new connection, as every
-    HTTP client does for an idempotent request: counted as retried, a
-    failure only if the retry fails too."""
-
-    def __init__(self, port, want, keepalive=3, fresh=3, rate=60):
-        self.port, self.want, self.rate = port, want, rate
-        self.ok = self.failed = self.retried = 0
-        self.errors = []
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.threads = [threading.Thread(target=self.run, args=(k,), daemon=True)
-                        for k in [True] * keepalive + [False] * fresh]
-
-    def start(self):
-        self.t0 = time.monotonic()
-        for t in self.threads:
-            t.start()
-
-    def finish(self):
-        self.stop.set()
-        for t in self.threads:
-            t.join(scaled(10))
-        self.elapsed = time.monotonic() - self.t0
-
-    def count(self, good, why=None):
-        with self.lock:
-            if good:
-                self.ok += 1
-            else:
-                self.failed += 1
-                if len(self.errors) < 10:
-                    self.errors.append(why)
-
-    def get(self, c):
-        c.request('GET', '/')
-        r = c.getresponse()
-        body = r.read().decode(errors='replace')
-        if r.status != 200 or not body.startswith(self.want):
-            raise ValueError('status %d body %r' % (r.status, body))
-
-    def run(self, keepalive):
-        c, used = None, False
-        while not self.stop.is_set():
-            t = time.monotonic()
-            if c is None:
-                c, used = http.client.HTTPConnection('127.0.0.1', self.port, timeout=scaled(5)), False
-            try:
-                self.get(c)
-                self.count(True)
-                used = True
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError) as e:
-                c.close()
-                c = None
-                if not (keepalive and used):
-                    self.count(False, repr(e))
-                else:
-                    with self.lock:
-                        self.retried += 1
-                    c, used = http.client.HTTPConnection('127.0.0.1', self.port, timeout=scaled(5)), False
-                    try:
-                        self.get(c)
-                        self.count(True)
-                        used = True
-                    except Exception as e2:
-                        self.count(False, 'retry: ' + repr(e2))
-                        c.close()
-                        c = None
-            except Exception as e:
-                self.count(False, repr(e))
-                c.close()
-                c = None
-            if not keepalive and c is not None:
-                c.close()
-                c = None
-            left = 1.0 / self.rate - (time.monotonic() - t)
-            if left > 0:
-                time.sleep(left)
-
-
-def read_pid(path):
-    try:
-        with open(path) as f:
-            return int(f.read().strip() or 0)
-    except (OSError, ValueError):
-        return 0
 
 
 def story(h, sup):

@@ -60,8 +60,7 @@ struct sprun_config_s
   unsigned char mapped[SP_NSIG] ;  /* 1 if -m named this signal */
   int map[SP_NSIG] ;               /* -m: what is forwarded for each signal; 0: nothing */
   char const *hook[SP_NSIG] ;      /* -c: the hook's path, or 0 */
-  char const *pidfile ;            /* -P: the daemon's pidfile (in pidpath), or 0 */
-  char pidpath[4096] ;
+  char pidfile[4096] ;             /* -P: the daemon's pidfile; empty: none (no pointer: the config is compared bytewise) */
   unsigned int pidtimeout ;        /* -P file,ms: how long it may name nobody */
   int upgradesig ;                 /* -U: the trigger of an upgrade; 0: none */
   unsigned int upgradetimeout ;    /* -U sig,ms */

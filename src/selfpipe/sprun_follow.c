@@ -151,7 +151,7 @@ static int look (void)
 int sprun_follow_ended (pid_t pid, int wstat)
 {
   char fmt[PID_FMT] ;
-  if (!sprun.cfg->pidfile) return 0 ;
+  if (!sprun.cfg->pidfile[0]) return 0 ;
   fmt_pid(fmt, pid) ;
   if (follow.phase == LAUNCHING)
   {
@@ -196,7 +196,7 @@ static int master_dead (void)
 int sprun_follow_hold (sp_info const *info)
 {
   sprun_event ev ;
-  if (!sprun.cfg->pidfile) return 0 ;
+  if (!sprun.cfg->pidfile[0]) return 0 ;
   if (master_dead()) sprun_reap() ;
   if (follow.phase != STARTING && follow.phase != SWITCHING) return 0 ;
   if (follow.nheld < HELD_MAX) follow.held[follow.nheld++] = *info ;
@@ -209,7 +209,7 @@ int sprun_follow_hold (sp_info const *info)
 
 int sprun_follow_following (void)
 {
-  return sprun.cfg->pidfile && follow.phase == FOLLOWING ;
+  return sprun.cfg->pidfile[0] && follow.phase == FOLLOWING ;
 }
 
 int sprun_follow_deadline (tain *deadline)
@@ -264,7 +264,7 @@ void sprun_follow_orphans (int wstat)
 {
   left l = { .n = 0, .len = 0 } ;
   char fmt[UINT_FMT] ;
-  if (sprun.cfg->pidfile || !sprun.cfg->subreaper || !WIFEXITED(wstat) || WEXITSTATUS(wstat)) return ;
+  if (sprun.cfg->pidfile[0] || !sprun.cfg->subreaper || !WIFEXITED(wstat) || WEXITSTATUS(wstat)) return ;
   if (!sprun_children(&name_one, &l)) return ;
   l.s[l.len] = 0 ;
   fmt[uint_fmt(fmt, l.n)] = 0 ;

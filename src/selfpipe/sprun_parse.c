@@ -225,7 +225,7 @@ static int parse_pidfile (sprun_config *cfg, char const *word, errbuf *e)
   char const *comma = strrchr(word, ',') ;
   size_t len = strlen(word) ;
   unsigned int ms = 5000 ;
-  if (cfg->pidfile) return err3(e, "-P ", word, ": only one pidfile") ;
+  if (cfg->pidfile[0]) return err3(e, "-P ", word, ": only one pidfile") ;
   if (comma && comma[1] >= '0' && comma[1] <= '9')
   {
     if (!scan_ms(comma + 1, &ms) || !ms) return err3(e, "-P ", word, ": not a positive number of milliseconds after the comma") ;
@@ -233,10 +233,9 @@ static int parse_pidfile (sprun_config *cfg, char const *word, errbuf *e)
   }
   if (!len) return err3(e, "-P ", word, ": an empty file name") ;
   /* not the word itself: it would fill the line */
-  if (len >= sizeof(cfg->pidpath)) return err3(e, "-P: ", "the file name is too long (more than 4095 bytes)", "") ;
-  memcpy(cfg->pidpath, word, len) ;
-  cfg->pidpath[len] = 0 ;
-  cfg->pidfile = cfg->pidpath ;
+  if (len >= sizeof(cfg->pidfile)) return err3(e, "-P: ", "the file name is too long (more than 4095 bytes)", "") ;
+  memcpy(cfg->pidfile, word, len) ;
+  cfg->pidfile[len] = 0 ;
   cfg->pidtimeout = ms ;
   cfg->subreaper = 1 ;
   return 0 ;
@@ -394,7 +393,7 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
     /* -h and -V need nothing more, not even prog */
     if (cfg->info) return 0 ;
   }
-  if (cfg->upgradesig && !cfg->pidfile) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
+  if (cfg->upgradesig && !cfg->pidfile[0]) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
   if (readiness_options(cfg, &e) < 0) return -1 ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;

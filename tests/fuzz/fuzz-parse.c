@@ -12,7 +12,8 @@
        (1 <= index < argc);
      - leave a config that only names signals in range: stop signals,
        mapped sources and hooks only on catchable signals, map targets
-       in 0..SIGRTMAX, hooks pointing into argv;
+       in 0..SIGRTMAX, hooks pointing into argv; a -P file name
+       NUL-terminated, with -s and a timeout; -U only with -P;
      - give the same answer and the same config when run again (no
        hidden state), and not exit, crash or leak (LeakSanitizer).
  */
@@ -46,6 +47,9 @@ static void check_config (sprun_config const *cfg, char **words, int n)
   }
   check(cfg->pdeathsig >= 0 && cfg->pdeathsig <= SIGRTMAX) ;
   check(cfg->exitzero >= -1 && cfg->exitzero <= 255) ;
+  check(memchr(cfg->pidfile, 0, sizeof(cfg->pidfile))) ;
+  if (cfg->pidfile[0]) check(cfg->subreaper && cfg->pidtimeout > 0) ;
+  if (cfg->upgradesig) check(cfg->pidfile[0] && !sprun_source_refusal(cfg->upgradesig) && cfg->upgradetimeout > 0) ;
 }
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
