@@ -235,7 +235,9 @@ void sprun_ready_notice (sprun_notice const *m)
   }
   /* after RELOADING=1: the time it extends may be the reload's it opens */
   if (m->extend && m->main) sprun_reload_extend(m->extend) ;
-  if (m->ready && from_main(m, "READY=1", pidfmt))
+  /* -U: the new master's READY=1 is the upgrade's */
+  if (m->ready && !m->main && sprun_rollout_ready(m->pid)) ;
+  else if (m->ready && from_main(m, "READY=1", pidfmt))
   {
     if (!sprun_reload_ready() && st.ready)
       sprun_log(SPRUN_DEBUG, "notify: READY=1 from pid ", pidfmt, ": ready already") ;
