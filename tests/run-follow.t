@@ -392,6 +392,17 @@ r.kill(signal.SIGTERM)
 r.wait()
 r.cleanup()
 
+# 13e. -N -P: a master that says READY=1 at once, maybe before the
+# runner follows it (gunicorn --daemon): the service is ready all the same
+r = Daemon(["-N"], ["-t", "4", "-r", "0"])
+m = r.master()
+l = logline(r, r"service ready", 10)
+tap.ok(l and re.search(r"info: service ready: READY=1 from pid %d(, before it was followed)?$" % m, l),
+       "-N -P: READY=1 from the master as it starts: 'service ready' (%s)" % ("before it was followed" if l and "before" in l else "followed first"), r.errlines())
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
 # 13. usage errors: exit 100, one line naming the word
 for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-P", ",500"], "-P ,500: an empty file name"),

@@ -162,6 +162,7 @@ extern int sprun_follow_deadline (tain *) ;
 extern void sprun_follow_timers (void) ;
 extern void sprun_follow_orphans (int) ;
 extern int sprun_follow_following (void) ;
+extern int sprun_follow_master (void) ;
 
  /* -U: one-signal upgrades, sprun_rollout.c */
 
@@ -228,6 +229,7 @@ extern void sprun_ready_spawned (void) ;
 extern int sprun_ready_hold (sprun_event *) ;
 extern void sprun_ready_notice (sprun_notice const *) ;
 extern void sprun_ready_dead (pid_t) ;
+extern void sprun_ready_followed (pid_t) ;
 #define SPRUN_READY_FDS 3
 extern unsigned int sprun_ready_fds (iopause_fd *) ;
 extern void sprun_ready_io (iopause_fd const *, unsigned int) ;

@@ -99,7 +99,7 @@ void sprun_rollout_trigger (sprun_event *ev)
     return ;
   }
   ev->to = sprun.cfg->upgradeusr ;
-  if (!sprun_follow_following() || sprun_target_kill(ev->to, &ev->target) < 0)
+  if (!sprun_follow_master() || sprun_target_kill(ev->to, &ev->target) < 0)
   {
     ev->err = sprun_follow_following() ? errno : ESRCH ;
     ev->outcome = SPRUN_EV_FAILED ;
