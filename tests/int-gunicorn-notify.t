@@ -5,7 +5,8 @@
 # new one after USR2) when NOTIFY_SOCKET is set: s6-svwait -U returns
 # only once it did, and each -U upgrade (s6-svc -a) waits for the new
 # master's own READY=1 before the old master is told to quit ("upgrade
-# done"). Daemonized (--daemon) and in the foreground, where the old
+# done"), with TERM (-q TERM): gunicorn's QUIT is its quick shutdown,
+# which drops the requests in flight. Daemonized (--daemon) and in the foreground, where the old
 # master is the runner's direct child and exits 0 while the new master
 # goes on (by hand: USR2, then TERM; and by -U). A load client runs
 # throughout: 0 failed requests, the same runner.
@@ -67,7 +68,7 @@ def upgrade(h, sup, svc, logdir, pidfile, old, n):
     lines = lines_of(h, logdir)
     t = index_of(lines, r'upgrade: SIGUSR2 to pid %d$' % old)
     r = index_of(lines, r'upgrade: READY=1 from pid %d, ' % new, max(t, 0))
-    q = index_of(lines, r'upgrade: new master %d said READY=1 -> SIGQUIT to old master %d$' % (new, old), max(r, 0))
+    q = index_of(lines, r'upgrade: new master %d said READY=1 -> SIGTERM to old master %d$' % (new, old), max(r, 0))
     sw = index_of(lines, r'master %d exited \(exited 0\); following %d$' % (old, new), max(q, 0))
     if new == old or min(t, r, q, sw) < 0:
         return 0, 'upgrade %d: not trigger, READY=1 from %d, QUIT to %d, switch, in that order: %s' % (n, new, old, (t, r, q, sw))
@@ -87,7 +88,7 @@ def upgrades(h, sup, svc, logdir, pidfile, load, master, what):
         served = load.ok
         fed += bool(h.wait_for(lambda: load.ok >= served + 30, 20))
     h.ok(broken is None, '%s: %d upgrades by s6-svc -a (-U ALRM): USR2, READY=1 from the new master\'s pid, '
-         'then QUIT to the old one, "upgrade done"' % (what, UPGRADES), '%s\n%s' % (broken, h.logtext(logdir)))
+         'then TERM (-q: gunicorn\'s graceful stop) to the old one, "upgrade done"' % (what, UPGRADES), '%s\n%s' % (broken, h.logtext(logdir)))
     h.ok(sup.pid(svc) == runner, '  s6 shows the same selfpipe-run (pid %s) throughout' % runner)
     h.ok(fed == len(times), '  every new master served before the next upgrade (%d of %d)' % (fed, len(times)))
     h.note('%s: trigger -> "upgrade done": %s ms' % (what, ', '.join(str(t) for t in times)))
@@ -95,7 +96,7 @@ def upgrades(h, sup, svc, logdir, pidfile, load, master, what):
 
 
 def service(h, sup, name, port, pidfile, daemon):
-    line = ('exec selfpipe-run -N -n 3 -U ALRM -k 10000 -P %s -- %s %s--pid %s --chdir %s --bind 127.0.0.1:%d '
+    line = ('exec selfpipe-run -N -n 3 -U ALRM -q TERM -k 10000 -P %s -- %s %s--pid %s --chdir %s --bind 127.0.0.1:%d '
             '--workers 2 --graceful-timeout 10 --error-logfile - hello:app'
             % (pidfile, GUNICORN, '--daemon ' if daemon else '', pidfile, h.tmp, port))
 

@@ -358,7 +358,7 @@ r.cleanup()
 
 # 13d. -N -U and a new master that never says READY=1 and ignores QUIT:
 # rolled back, then KILL after -k's time
-r = Daemon(["-N", "-U", "ALRM,800", "-k", "300"], ["-t", "4", "-Q", "1"])
+r = Daemon(["-N", "-U", "ALRM,800", "-k", "300", "-q", "QUIT"], ["-t", "4", "-Q", "1"])
 old = r.master()
 logline(r, r"following pid")
 r.kill(signal.SIGALRM)
@@ -403,6 +403,23 @@ r.kill(signal.SIGTERM)
 r.wait()
 r.cleanup()
 
+# 13f. -q: the signal that retires the old master
+r = Daemon(["-U", "ALRM,5000", "-q", "HUP"], ["-t", "4"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+l = logline(r, r"upgrade: new master \d+ alive 1000 ms", 10)
+wait_until(lambda: "SIGHUP" in r.msigs(old), 5)
+tap.ok(l and l.endswith("-> SIGHUP to old master %d" % old) and r.msigs(old) == ["SIGUSR2", "SIGHUP"],
+       "-U ALRM -q HUP: the old master is retired with HUP, not QUIT", r.errlines() + [str(r.records())])
+r.kill(signal.SIGTERM)
+r.wait()
+for p in (old, new):
+    if p and alive(p):
+        os.kill(p, signal.SIGKILL)
+r.cleanup()
+
 # 13. usage errors: exit 100, one line naming the word
 for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-P", ",500"], "-P ,500: an empty file name"),
@@ -414,7 +431,8 @@ for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-P", "f", "-U", "ALRM,0"], "-U ALRM,0: not a positive number"),
                    (["-P", "f", "-U", "NOPE"], "-U NOPE: not sig or sig,ms"),
                    (["-P", "f", "-U", "KILL"], "-U KILL: SIGKILL cannot be caught"),
-                   (["-P", "f", "-U", "ALRM", "-u", "NOPE"], "-u NOPE: unknown signal")):
+                   (["-P", "f", "-U", "ALRM", "-u", "NOPE"], "-u NOPE: unknown signal"),
+                   (["-P", "f", "-U", "ALRM", "-q", "NOPE"], "-q NOPE: unknown signal")):
     p = subprocess.run(runner_cmd(args + ["true"]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = [l for l in p.stderr.decode(errors="replace").splitlines() if not re.match(r"^==\d+==", l)]
     tap.ok(p.returncode == 100 and len(err) == 1 and err[0].startswith("selfpipe-run: usage: ") and want in err[0],

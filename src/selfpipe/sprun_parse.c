@@ -287,7 +287,7 @@ static int readiness_options (sprun_config const *cfg, errbuf *e)
 }
 
  /* Every option; a colon after those that take an argument. */
-static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:u:NHn:d:R:W:" ;
+static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:u:q:NHn:d:R:W:" ;
 
  /* What subgetopt did not take: --help and --version, or an error */
 
@@ -361,6 +361,8 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 'U' : return parse_upgrade(cfg, l->arg, e) ;
     case 'u' :
       return scan_sig(l->arg, &cfg->upgradeusr, 0) ? 0 : err3(e, "-u ", l->arg, ": unknown signal") ;
+    case 'q' :
+      return scan_sig(l->arg, &cfg->retiresig, 0) ? 0 : err3(e, "-q ", l->arg, ": unknown signal") ;
     default : return unknown(cfg, l, argv, e) ;
   }
 }
@@ -381,6 +383,7 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
   cfg->childfd = -1 ;
   cfg->reloadtimeout = 30000 ;
   cfg->upgradeusr = SIGUSR2 ;
+  cfg->retiresig = SIGQUIT ;
   for (int sig = 0 ; sig < SP_NSIG ; sig++) cfg->map[sig] = sig ;
 
   /* argv may be shorter than argc says: stop at the first null */

@@ -15,7 +15,7 @@
     then be named in the pidfile (a living descendant, not the old
     master) and be ready: with -N, READY=1 from its own pid (it may come
     before the pidfile names it: the last few senders are kept), else
-    alive for 1 s; then the old master gets QUIT, and when it exits,
+    alive for 1 s; then the old master gets QUIT (-q), and when it exits,
     sprun_follow switches to the new one as for any upgrade.
     If the new master does not come in time or dies, the upgrade is
     rolled back: a new master still alive is told to QUIT, then KILL
@@ -73,17 +73,24 @@ static void doom (pid_t pid)
   arm(&doomed.deadline, grace ? grace : DOOMED_MS) ;
 }
 
+static char const *retire_name (char *name)
+{
+  name[sp_sig_fmt(name, sprun.cfg->retiresig)] = 0 ;
+  return name ;
+}
+
 static void rollback (char const *why)
 {
   char fmt[PID_FMT] ;
   char ms[UINT_FMT] ;
+  char name[SP_SIGNAME_MAX + 1] ;
   ms[uint_fmt(ms, elapsed_ms())] = 0 ;
   up.state = IDLE ;
-  if (up.new && sprun_target_kill_other(up.new, SIGQUIT) == 0)
+  if (up.new && sprun_target_kill_other(up.new, sprun.cfg->retiresig) == 0)
   {
     fmt[pid_fmt(fmt, up.new)] = 0 ;
     doom(up.new) ;
-    sprun_log(SPRUN_WARN, "upgrade rolled back after ", ms, " ms: ", why, "; SIGQUIT to new master ", fmt) ;
+    sprun_log(SPRUN_WARN, "upgrade rolled back after ", ms, " ms: ", why, "; ", retire_name(name), " to new master ", fmt) ;
   }
   else sprun_log(SPRUN_WARN, "upgrade rolled back after ", ms, " ms: ", why) ;
 }
@@ -181,11 +188,12 @@ static void retire (void)
 {
   char fmt[PID_FMT] ;
   char old[PID_FMT] ;
+  char name[SP_SIGNAME_MAX + 1] ;
   fmt[pid_fmt(fmt, up.new)] = 0 ;
   old[pid_fmt(old, up.old)] = 0 ;
   up.state = RETIRING ;
-  if (sprun_target_kill(SIGQUIT, 0) < 0) { rollback("the old master cannot be told to quit") ; return ; }
-  sprun_log(SPRUN_INFO, "upgrade: new master ", fmt, sprun.cfg->notify ? " said READY=1" : " alive 1000 ms", " -> SIGQUIT to old master ", old) ;
+  if (sprun_target_kill(sprun.cfg->retiresig, 0) < 0) { rollback("the old master cannot be told to quit") ; return ; }
+  sprun_log(SPRUN_INFO, "upgrade: new master ", fmt, sprun.cfg->notify ? " said READY=1" : " alive 1000 ms", " -> ", retire_name(name), " to old master ", old) ;
 }
 
 static void done (void)
@@ -210,12 +218,13 @@ static void doomed_timer (void)
 {
   char fmt[PID_FMT] ;
   char ms[UINT_FMT] ;
+  char name[SP_SIGNAME_MAX + 1] ;
   unsigned int grace = sprun_stop_grace() ;
   if (!doomed.pid || tain_future(&doomed.deadline)) return ;
   fmt[pid_fmt(fmt, doomed.pid)] = 0 ;
   ms[uint_fmt(ms, grace ? grace : DOOMED_MS)] = 0 ;
   if (sprun_target_kill_other(doomed.pid, SIGKILL) == 0)
-    sprun_log(SPRUN_WARN, "upgrade: rolled-back new master ", fmt, " alive ", ms, " ms after SIGQUIT -> SIGKILL") ;
+    sprun_log(SPRUN_WARN, "upgrade: rolled-back new master ", fmt, " alive ", ms, " ms after ", retire_name(name), " -> SIGKILL") ;
   doomed.pid = 0 ;
 }
 
