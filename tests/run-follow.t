@@ -432,7 +432,9 @@ for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-P", "f", "-U", "NOPE"], "-U NOPE: not sig or sig,ms"),
                    (["-P", "f", "-U", "KILL"], "-U KILL: SIGKILL cannot be caught"),
                    (["-P", "f", "-U", "ALRM", "-u", "NOPE"], "-u NOPE: unknown signal"),
-                   (["-P", "f", "-U", "ALRM", "-q", "NOPE"], "-q NOPE: unknown signal")):
+                   (["-P", "f", "-U", "ALRM", "-q", "NOPE"], "-q NOPE: unknown signal"),
+                   (["-P", "f", "-u", "WINCH"], "-u needs -U"),
+                   (["-P", "f", "-q", "TERM"], "-q needs -U")):
     p = subprocess.run(runner_cmd(args + ["true"]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = [l for l in p.stderr.decode(errors="replace").splitlines() if not re.match(r"^==\d+==", l)]
     tap.ok(p.returncode == 100 and len(err) == 1 and err[0].startswith("selfpipe-run: usage: ") and want in err[0],

@@ -400,6 +400,8 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
     if (cfg->info) return 0 ;
   }
   if (cfg->upgradesig && !cfg->pidfile[0]) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
+  if (!cfg->upgradesig && (cfg->upgradeusr != SIGUSR2 || cfg->retiresig != SIGQUIT))
+    return err3(&e, cfg->upgradeusr != SIGUSR2 ? "-u" : "-q", " needs -U: it names a signal of the upgrade", "") ;
   if (readiness_options(cfg, &e) < 0) return -1 ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
