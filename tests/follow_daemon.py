@@ -16,10 +16,13 @@
 # code. -w n: n workers (children that live as long as their master;
 # with -l 1, up to a minute longer: a leftover). -f ms: a new master
 # dies (exit 3) ms after it wrote its pid; -n 1: USR2 starts nobody.
+# -r ms: every master sends READY=1 to $NOTIFY_SOCKET ms after it wrote
+# its pid (recorded: "master <pid> notified"); -Q 1: a new master
+# ignores QUIT (recorded all the same).
 
-import os, signal, sys, time
+import os, signal, socket, sys, time
 
-opts = {"-x": "0", "-q": "0", "-t": "0", "-g": "", "-w": "0", "-l": "0", "-f": "", "-n": "0"}
+opts = {"-r": "", "-Q": "0", "-x": "0", "-q": "0", "-t": "0", "-g": "", "-w": "0", "-l": "0", "-f": "", "-n": "0"}
 args = sys.argv[1:]
 while args and args[0] in opts:
     opts[args[0]] = args[1]
@@ -64,6 +67,17 @@ def workers():
 
 
 quitting = []
+is_new = []
+
+
+def notify_ready():
+    addr = os.environ.get("NOTIFY_SOCKET", "")
+    if addr.startswith("@"):
+        addr = "\0" + addr[1:]
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.sendto(b"READY=1", addr)
+    s.close()
+    record("notified")
 
 
 def on_signal(sig, frame):
@@ -76,7 +90,8 @@ def on_signal(sig, frame):
         if os.fork() == 0:
             master(new=True)
     elif sig == signal.SIGQUIT:
-        quitting.append(1)
+        if not (is_new and opts["-Q"] == "1"):
+            quitting.append(1)
     elif sig == signal.SIGTERM:
         for p in (pidfile, pidfile + ".oldbin"):
             if names_me(p):
@@ -88,6 +103,8 @@ def master(new=False):
     for s in (signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2, signal.SIGQUIT, signal.SIGTERM, signal.SIGWINCH):
         signal.signal(s, on_signal)
     parent = os.getppid()
+    if new:
+        is_new.append(1)
     if new and gap:
         write_pid(pidfile + ".2")
     else:
@@ -98,6 +115,9 @@ def master(new=False):
         record("failing")
         os._exit(3)
     workers()
+    if opts["-r"]:
+        time.sleep(int(opts["-r"]) / 1000)
+        notify_ready()
     while True:
         time.sleep(0.01)
         if quitting:

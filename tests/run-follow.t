@@ -318,6 +318,108 @@ tap.ok(rc == 4 and logline(r, r"upgrade abandoned: the service is stopping$", 0)
        "-U: a stop during the upgrade stops both masters (exit %s)" % rc, r.errlines())
 r.cleanup()
 
+# 13b. -u: the signal that starts an upgrade in the master
+r = Daemon(["-U", "ALRM,500", "-u", "WINCH"], ["-t", "4", "-n", "1"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+l = logline(r, r"upgrade rolled back", 10)
+tap.ok(logline(r, r"info: SIGALRM from pid %d uid %d -> upgrade: SIGWINCH to pid %d$" % (me, uid, old), 0) and l and r.msigs(old) == ["SIGWINCH"],
+       "-U ALRM -u WINCH: the trigger sends WINCH, not USR2, to the master", r.errlines() + [str(r.records())])
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+# 13c. -N -U: the new master is ready when it says READY=1 from its own
+# pid; here it writes pidfile.2 (gunicorn's way) and says READY=1 1.5 s
+# after its pid: it is named as a child of the old master that said so
+r = Daemon(["-N", "-U", "ALRM,10000"], ["-t", "4", "-g", "100", "-r", "1500"])
+old = r.master()
+logline(r, r"following pid")
+wait_until(lambda: ["master", str(old), "notified"] in r.records(), 5)
+r.kill(signal.SIGALRM)
+new = r.master(2)
+d = logline(r, r"upgrade done", 15)
+recs = [" ".join(x) for x in r.records()]
+want = [r"info: upgrade: READY=1 from pid %d, before a new master is named$" % new,
+        r"info: upgrade: new master %d, a child of the old master, said READY=1$" % new,
+        r"info: upgrade: new master %d said READY=1 -> SIGQUIT to old master %d$" % (new, old),
+        r"info: upgrade done: following %d " % new]
+lines = r.errlines()
+idx = [next((i for i, l in enumerate(lines) if re.search(w, l)), -1) for w in want]
+qi = recs.index("master %d sig SIGQUIT" % old) if "master %d sig SIGQUIT" % old in recs else -1
+ni = recs.index("master %d notified" % new) if "master %d notified" % new in recs else -1
+tap.ok(d and all(i >= 0 for i in idx) and idx == sorted(idx),
+       "-N -U ALRM: READY=1 from the new master's pid, then QUIT to the old one, then 'upgrade done'", lines)
+tap.ok(0 <= ni < qi, "  the old master got QUIT only after the new one said READY=1", recs)
+r.kill(signal.SIGTERM)
+tap.ok(r.wait() == 4, "  TERM then ends the new master")
+r.cleanup()
+
+# 13d. -N -U and a new master that never says READY=1 and ignores QUIT:
+# rolled back, then KILL after -k's time
+r = Daemon(["-N", "-U", "ALRM,800", "-k", "300", "-q", "QUIT"], ["-t", "4", "-Q", "1"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+l = logline(r, r"upgrade rolled back", 10)
+k = logline(r, r"rolled-back new master", 10)
+tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the new master did not say READY=1 in time; SIGQUIT to new master %d$" % new, l),
+       "-N -U ALRM,800: no READY=1 from the new master: rolled back, QUIT to it", r.errlines())
+tap.ok(k and re.search(r"warning: upgrade: rolled-back new master %d alive 300 ms after SIGQUIT -> SIGKILL$" % new, k)
+       and wait_until(lambda: not alive(new), 5) and alive(old) and r.p.poll() is None,
+       "  it ignores QUIT: SIGKILL 300 ms later (-k), logged; the old master still followed", r.errlines())
+r.kill(signal.SIGHUP)
+wait_until(lambda: "SIGHUP" in r.msigs(old), 5)
+tap.ok(r.msigs(old) == ["SIGUSR2", "SIGHUP"], "  a HUP then reaches the old master", r.records())
+r.kill(signal.SIGTERM)
+tap.ok(r.wait() == 4, "  and TERM ends it")
+r.cleanup()
+
+# without -k or -S: 5000 ms (here: rolled back before its 1 s alive)
+r = Daemon(["-U", "ALRM,400"], ["-t", "4", "-Q", "1"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+l = logline(r, r"upgrade rolled back", 10)
+k = logline(r, r"rolled-back new master", 15)
+tap.ok(l and re.search(r"the new master was not settled in time; SIGQUIT to new master %d$" % new, l) and k
+       and re.search(r"rolled-back new master %d alive 5000 ms after SIGQUIT -> SIGKILL$" % new, k) and wait_until(lambda: not alive(new), 5),
+       "-U ALRM,400 without -k or -S: a rolled-back new master that ignores QUIT gets SIGKILL 5000 ms later", r.errlines())
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+# 13e. -N -P: a master that says READY=1 at once, maybe before the
+# runner follows it (gunicorn --daemon): the service is ready all the same
+r = Daemon(["-N"], ["-t", "4", "-r", "0"])
+m = r.master()
+l = logline(r, r"service ready", 10)
+tap.ok(l and re.search(r"info: service ready: READY=1 from pid %d(, before it was followed)?$" % m, l),
+       "-N -P: READY=1 from the master as it starts: 'service ready' (%s)" % ("before it was followed" if l and "before" in l else "followed first"), r.errlines())
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+# 13f. -q: the signal that retires the old master
+r = Daemon(["-U", "ALRM,5000", "-q", "HUP"], ["-t", "4"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+l = logline(r, r"upgrade: new master \d+ alive 1000 ms", 10)
+wait_until(lambda: "SIGHUP" in r.msigs(old), 5)
+tap.ok(l and l.endswith("-> SIGHUP to old master %d" % old) and r.msigs(old) == ["SIGUSR2", "SIGHUP"],
+       "-U ALRM -q HUP: the old master is retired with HUP, not QUIT", r.errlines() + [str(r.records())])
+r.kill(signal.SIGTERM)
+r.wait()
+for p in (old, new):
+    if p and alive(p):
+        os.kill(p, signal.SIGKILL)
+r.cleanup()
+
 # 13. usage errors: exit 100, one line naming the word
 for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-P", ",500"], "-P ,500: an empty file name"),
@@ -328,7 +430,11 @@ for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-U", "ALRM"], "-U needs -P"),
                    (["-P", "f", "-U", "ALRM,0"], "-U ALRM,0: not a positive number"),
                    (["-P", "f", "-U", "NOPE"], "-U NOPE: not sig or sig,ms"),
-                   (["-P", "f", "-U", "KILL"], "-U KILL: SIGKILL cannot be caught")):
+                   (["-P", "f", "-U", "KILL"], "-U KILL: SIGKILL cannot be caught"),
+                   (["-P", "f", "-U", "ALRM", "-u", "NOPE"], "-u NOPE: unknown signal"),
+                   (["-P", "f", "-U", "ALRM", "-q", "NOPE"], "-q NOPE: unknown signal"),
+                   (["-P", "f", "-u", "WINCH"], "-u needs -U"),
+                   (["-P", "f", "-q", "TERM"], "-q needs -U")):
     p = subprocess.run(runner_cmd(args + ["true"]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = [l for l in p.stderr.decode(errors="replace").splitlines() if not re.match(r"^==\d+==", l)]
     tap.ok(p.returncode == 100 and len(err) == 1 and err[0].startswith("selfpipe-run: usage: ") and want in err[0],

@@ -15,7 +15,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -64,6 +64,8 @@ struct sprun_config_s
   unsigned int pidtimeout ;        /* -P file,ms: how long it may name nobody */
   int upgradesig ;                 /* -U: the trigger of an upgrade; 0: none */
   unsigned int upgradetimeout ;    /* -U sig,ms */
+  int upgradeusr ;                 /* -u: what starts an upgrade in the master; SIGUSR2 */
+  int retiresig ;                  /* -q: what retires a master (the old, or a rolled-back new one); SIGQUIT */
   char info ;                      /* 'h' or 'V': print that, run nothing */
   unsigned char notify ;           /* -N: the sd_notify socket */
   unsigned char hold ;             /* -H: hold signals until ready */
@@ -161,6 +163,7 @@ extern int sprun_follow_deadline (tain *) ;
 extern void sprun_follow_timers (void) ;
 extern void sprun_follow_orphans (int) ;
 extern int sprun_follow_following (void) ;
+extern int sprun_follow_master (void) ;
 
  /* -U: one-signal upgrades, sprun_rollout.c */
 
@@ -168,6 +171,7 @@ extern void sprun_rollout_trigger (sprun_event *) ;
 extern int sprun_rollout_deadline (tain *) ;
 extern void sprun_rollout_timers (void) ;
 extern void sprun_rollout_stop (int) ;
+extern int sprun_rollout_ready (pid_t) ;
 extern unsigned int sprun_stop_grace (void) ;
 
  /* The stop delay (-D): the first stop signal waits */
@@ -226,6 +230,7 @@ extern void sprun_ready_spawned (void) ;
 extern int sprun_ready_hold (sprun_event *) ;
 extern void sprun_ready_notice (sprun_notice const *) ;
 extern void sprun_ready_dead (pid_t) ;
+extern void sprun_ready_followed (pid_t) ;
 #define SPRUN_READY_FDS 3
 extern unsigned int sprun_ready_fds (iopause_fd *) ;
 extern void sprun_ready_io (iopause_fd const *, unsigned int) ;

@@ -110,6 +110,7 @@ static void take (pid_t pid)
   }
   follow.phase = FOLLOWING ;
   follow.dead = 0 ;
+  sprun_ready_followed(pid) ;
   release() ;
 }
 
@@ -210,6 +211,23 @@ int sprun_follow_hold (sp_info const *info)
 int sprun_follow_following (void)
 {
   return sprun.cfg->pidfile[0] && follow.phase == FOLLOWING ;
+}
+
+ /* -U: whether there is a master to upgrade. A child that the pidfile
+    names itself (gunicorn in the foreground) is a master from now on:
+    when it exits, the runner switches as for any master. */
+int sprun_follow_master (void)
+{
+  pid_t pid ;
+  char const *why ;
+  char fmt[PID_FMT] ;
+  if (sprun_follow_following()) return 1 ;
+  if (!sprun.cfg->pidfile[0] || follow.phase != LAUNCHING || !sprun.child) return 0 ;
+  if (sprun_pidfile_read(sprun.cfg->pidfile, &pid, &why) <= 0 || pid != sprun.child) return 0 ;
+  fmt_pid(fmt, pid) ;
+  follow.phase = FOLLOWING ;
+  sprun_log(SPRUN_INFO, "following pid ", fmt, " from pidfile ", sprun.cfg->pidfile, ": the child itself") ;
+  return 1 ;
 }
 
 int sprun_follow_deadline (tain *deadline)

@@ -287,7 +287,7 @@ static int readiness_options (sprun_config const *cfg, errbuf *e)
 }
 
  /* Every option; a colon after those that take an argument. */
-static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:NHn:d:R:W:" ;
+static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:u:q:NHn:d:R:W:" ;
 
  /* What subgetopt did not take: --help and --version, or an error */
 
@@ -359,6 +359,10 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 'c' : return parse_hook(cfg, l->arg, e) ;
     case 'P' : return parse_pidfile(cfg, l->arg, e) ;
     case 'U' : return parse_upgrade(cfg, l->arg, e) ;
+    case 'u' :
+      return scan_sig(l->arg, &cfg->upgradeusr, 0) ? 0 : err3(e, "-u ", l->arg, ": unknown signal") ;
+    case 'q' :
+      return scan_sig(l->arg, &cfg->retiresig, 0) ? 0 : err3(e, "-q ", l->arg, ": unknown signal") ;
     default : return unknown(cfg, l, argv, e) ;
   }
 }
@@ -378,6 +382,8 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
   cfg->notifyfd = -1 ;
   cfg->childfd = -1 ;
   cfg->reloadtimeout = 30000 ;
+  cfg->upgradeusr = SIGUSR2 ;
+  cfg->retiresig = SIGQUIT ;
   for (int sig = 0 ; sig < SP_NSIG ; sig++) cfg->map[sig] = sig ;
 
   /* argv may be shorter than argc says: stop at the first null */
@@ -394,6 +400,8 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
     if (cfg->info) return 0 ;
   }
   if (cfg->upgradesig && !cfg->pidfile[0]) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
+  if (!cfg->upgradesig && (cfg->upgradeusr != SIGUSR2 || cfg->retiresig != SIGQUIT))
+    return err3(&e, cfg->upgradeusr != SIGUSR2 ? "-u" : "-q", " needs -U: it names a signal of the upgrade", "") ;
   if (readiness_options(cfg, &e) < 0) return -1 ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;

@@ -30,6 +30,7 @@ static struct
   int wfd ;               /* -d: the child's end, until the spawn */
   int mainfd ;            /* a pidfd of the MAINPID= process; -1 */
   unsigned int nheld ;
+  pid_t early ;           /* READY=1 from a pid not followed yet (-P) */
 } st = { .rfd = -1, .wfd = -1, .mainfd = -1 } ;
 
  /* apart from st, whose -1s put it in .data: zeroes cost no file size */
@@ -216,6 +217,15 @@ static void errno_notice (sprun_notice const *m, char const *pidfmt)
   sprun_reload_failed(why, strerror(m->err)) ;
 }
 
+ /* -P: pid is followed now; ready if it said so before */
+void sprun_ready_followed (pid_t pid)
+{
+  char fmt[PID_FMT] ;
+  if (st.ready || !st.early || st.early != pid) return ;
+  fmt[pid_fmt(fmt, pid)] = 0 ;
+  become_ready("READY=1 from pid ", fmt, ", before it was followed") ;
+}
+
 void sprun_ready_notice (sprun_notice const *m)
 {
   char pidfmt[PID_FMT] ;
@@ -235,7 +245,16 @@ void sprun_ready_notice (sprun_notice const *m)
   }
   /* after RELOADING=1: the time it extends may be the reload's it opens */
   if (m->extend && m->main) sprun_reload_extend(m->extend) ;
-  if (m->ready && from_main(m, "READY=1", pidfmt))
+  /* -U: the new master's READY=1 is the upgrade's */
+  if (m->ready && !m->main && sprun_rollout_ready(m->pid)) ;
+  else if (m->ready && !m->main && !st.ready && sprun.cfg->pidfile[0] && !sprun_follow_following())
+  {
+    /* a daemon's master says READY=1 before its launcher's exit is
+       reaped and its pidfile read: it counts once it is followed */
+    st.early = m->pid ;
+    sprun_log(SPRUN_INFO, "notify: READY=1 from pid ", pidfmt, ", not followed yet: ready if the pidfile names it") ;
+  }
+  else if (m->ready && from_main(m, "READY=1", pidfmt))
   {
     if (!sprun_reload_ready() && st.ready)
       sprun_log(SPRUN_DEBUG, "notify: READY=1 from pid ", pidfmt, ": ready already") ;
