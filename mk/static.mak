@@ -10,7 +10,7 @@
 
 MUSL_DIR := build-musl
 MUSL_BUILD := $(MUSL_DIR)/tree/build
-MUSL_MAX_SIZE := 81920
+MUSL_MAX_SIZE := 98304
 
 musl:
 	sh tools/musl-build
