@@ -70,8 +70,10 @@ r.kill(signal.SIGHUP)
 line = r.wait_log("reload failed")
 m = re.match(r"^selfpipe-run: warning: reload failed: no READY=1 within (\d+) ms$", line or "")
 tap.ok(m is not None and 300 <= int(m.group(1)) < 300 + scaled(200), "-R 300, RELOADING=1 and nothing more: \"%s\"" % line)
-r.cmd("send RELOADING=1\\nEXTEND_TIMEOUT_USEC=600000")
+# the clock starts before the command: the daemon may send it before
+# this process reads the time again
 t0 = time.monotonic()
+r.cmd("send RELOADING=1\\nEXTEND_TIMEOUT_USEC=600000")
 wait_until(lambda: len([l for l in r.errlines() if "reload failed" in l]) == 2, 5)
 tap.ok(ms_since(t0) >= 600, "  EXTEND_TIMEOUT_USEC=600000 pushes the deadline to 600 ms (failed after %.0f ms)" % ms_since(t0))
 r.cmd("send RELOADING=1")
@@ -105,11 +107,14 @@ r.wait()
 r.cleanup()
 
 # 4. -W: the watchdog
-r = NotifyRun(["-N", "-W", "300"])
+# 300 ms, stretched on a busy machine: pings 100 ms apart must not
+# miss it because this test did not get the processor
+W = int(scaled(0.3) * 1000)
+r = NotifyRun(["-N", "-W", str(W)])
 r.started()
 with open("/proc/%d/environ" % r.child, "rb") as f:
     env = f.read().split(b"\0")
-tap.ok(b"WATCHDOG_USEC=300000" in env, "-W 300: WATCHDOG_USEC=300000 in the service's environment")
+tap.ok(b"WATCHDOG_USEC=%d000" % W in env, "-W %d: WATCHDOG_USEC=%d000 in the service's environment" % (W, W))
 r.cmd("send READY=1")
 t0 = time.monotonic()
 for k in range(6):
@@ -122,7 +127,7 @@ t0 = time.monotonic()
 rc = r.wait()
 gap = ms_since(t0)
 line = [l for l in r.errlines() if "watchdog" in l]
-tap.ok(line == ["selfpipe-run: warning: watchdog timeout: no WATCHDOG=1 from pid %d within 300 ms: stopping it" % r.child],
+tap.ok(line == ["selfpipe-run: warning: watchdog timeout: no WATCHDOG=1 from pid %d within %d ms: stopping it" % (r.child, W)],
        "  no more pings: \"watchdog timeout\" (%.0f ms after the last one)" % gap, r.errlines())
 tap.ok(rc == 0 and r.count("sig", "SIGTERM") == 1, "  and the service is stopped with TERM (exit %s)" % rc)
 r.cleanup()
