@@ -420,6 +420,60 @@ for p in (old, new):
         os.kill(p, signal.SIGKILL)
 r.cleanup()
 
+# 13g. -C: the new master is ready when its check exits 0; the check
+# runs again while it fails, and knows both masters
+cdir = tempfile.mkdtemp(prefix="sprun-check-")
+flag, clog = os.path.join(cdir, "flag"), os.path.join(cdir, "log")
+chk = os.path.join(cdir, "check")
+with open(chk, "w") as f:
+    f.write('#!/bin/sh\necho "$SELFPIPE_NEWMASTER $SELFPIPE_OLDMASTER" >> %s\ntest -e %s\n' % (clog, flag))
+os.chmod(chk, 0o755)
+
+
+def check_runs():
+    try:
+        with open(clog) as f:
+            return f.read().splitlines()
+    except OSError:
+        return []
+
+
+r = Daemon(["-U", "ALRM,%d" % int(scaled(20) * 1000), "-C", chk], ["-t", "4"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+ran = wait_until(lambda: len(check_runs()) >= 2, 10)
+early = [l for l in r.errlines() if "upgrade done" in l or "-> SIGQUIT to old master" in l]
+tap.ok(ran and not early and alive(old), "-U -C: a failing check runs again, and the old master is not retired meanwhile (%d runs)" % len(check_runs()), r.errlines())
+open(flag, "w").close()
+d = logline(r, r"upgrade done: following %d " % new, 10)
+tap.ok(d and logline(r, r"info: upgrade: new master %d passed its check -> SIGQUIT to old master %d$" % (new, old), 0),
+       "  once it exits 0: 'new master N passed its check', QUIT to the old one, 'upgrade done'", r.errlines())
+tap.ok(check_runs() and all(l == "%d %d" % (new, old) for l in check_runs()),
+       "  each run had SELFPIPE_NEWMASTER=%d SELFPIPE_OLDMASTER=%d" % (new, old), check_runs())
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+
+os.unlink(flag)
+r = Daemon(["-U", "ALRM,800", "-k", "300", "-C", chk], ["-t", "4"])
+old = r.master()
+logline(r, r"following pid")
+r.kill(signal.SIGALRM)
+new = r.master(2)
+l = logline(r, r"upgrade rolled back", 10)
+tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the new master did not pass its check in time; SIGQUIT to new master %d$" % new, l)
+       and alive(old) and r.p.poll() is None,
+       "-U ALRM,800 -C, a check that never passes: rolled back, QUIT to the new master, the old one followed", r.errlines())
+r.kill(signal.SIGTERM)
+r.wait()
+for p in (old, new):
+    if p and alive(p):
+        os.kill(p, signal.SIGKILL)
+r.cleanup()
+subprocess.call(["rm", "-rf", cdir])
+
 # 13. usage errors: exit 100, one line naming the word
 for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-P", ",500"], "-P ,500: an empty file name"),
@@ -434,7 +488,9 @@ for args, want in ((["-P", ""], "-P : an empty file name"),
                    (["-P", "f", "-U", "ALRM", "-u", "NOPE"], "-u NOPE: unknown signal"),
                    (["-P", "f", "-U", "ALRM", "-q", "NOPE"], "-q NOPE: unknown signal"),
                    (["-P", "f", "-u", "WINCH"], "-u needs -U"),
-                   (["-P", "f", "-q", "TERM"], "-q needs -U")):
+                   (["-P", "f", "-q", "TERM"], "-q needs -U"),
+                   (["-P", "f", "-C", "/bin/true"], "-C needs -U"),
+                   (["-P", "f", "-U", "ALRM", "-C", "/nonexistent/check"], "-C /nonexistent/check: the check is not an executable file")):
     p = subprocess.run(runner_cmd(args + ["true"]), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     err = [l for l in p.stderr.decode(errors="replace").splitlines() if not re.match(r"^==\d+==", l)]
     tap.ok(p.returncode == 100 and len(err) == 1 and err[0].startswith("selfpipe-run: usage: ") and want in err[0],

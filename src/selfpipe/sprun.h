@@ -15,7 +15,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -66,6 +66,7 @@ struct sprun_config_s
   unsigned int upgradetimeout ;    /* -U sig,ms */
   int upgradeusr ;                 /* -u: what starts an upgrade in the master; SIGUSR2 */
   int retiresig ;                  /* -q: what retires a master (the old, or a rolled-back new one); SIGQUIT */
+  char const *check ;              /* -C: the new master's check, or 0 */
   char info ;                      /* 'h' or 'V': print that, run nothing */
   unsigned char notify ;           /* -N: the sd_notify socket */
   unsigned char hold ;             /* -H: hold signals until ready */
@@ -164,6 +165,15 @@ extern void sprun_follow_timers (void) ;
 extern void sprun_follow_orphans (int) ;
 extern int sprun_follow_following (void) ;
 extern int sprun_follow_master (void) ;
+
+ /* -C: the check of a new master, sprun_check.c */
+
+extern int sprun_check_start (pid_t, pid_t) ;
+extern int sprun_check_running (void) ;
+extern int sprun_check_result (void) ;
+extern void sprun_check_cancel (void) ;
+extern int sprun_check_reaping (pid_t) ;
+extern int sprun_check_end (pid_t, int) ;
 
  /* -U: one-signal upgrades, sprun_rollout.c */
 

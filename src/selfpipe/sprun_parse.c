@@ -257,6 +257,22 @@ static int parse_upgrade (sprun_config *cfg, char const *word, errbuf *e)
   return 0 ;
 }
 
+ /* -u, -q, -C: how a -U upgrade goes */
+static int upgrade_option (sprun_config *cfg, int c, char const *arg, errbuf *e)
+{
+  switch (c)
+  {
+    case 'u' :
+      return scan_sig(arg, &cfg->upgradeusr, 0) ? 0 : err3(e, "-u ", arg, ": unknown signal") ;
+    case 'q' :
+      return scan_sig(arg, &cfg->retiresig, 0) ? 0 : err3(e, "-q ", arg, ": unknown signal") ;
+    default :
+      if (!arg[0] || !executable_file(arg)) return err3(e, "-C ", arg, ": the check is not an executable file") ;
+      cfg->check = arg ;
+      return 0 ;
+  }
+}
+
  /* -N, -H, -n, -d, -R, -W: readiness and what follows from it */
 static int readiness_option (sprun_config *cfg, int c, char const *arg, errbuf *e)
 {
@@ -287,7 +303,7 @@ static int readiness_options (sprun_config const *cfg, errbuf *e)
 }
 
  /* Every option; a colon after those that take an argument. */
-static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:u:q:NHn:d:R:W:" ;
+static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:u:q:NHn:d:R:W:C:" ;
 
  /* What subgetopt did not take: --help and --version, or an error */
 
@@ -359,10 +375,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 'c' : return parse_hook(cfg, l->arg, e) ;
     case 'P' : return parse_pidfile(cfg, l->arg, e) ;
     case 'U' : return parse_upgrade(cfg, l->arg, e) ;
-    case 'u' :
-      return scan_sig(l->arg, &cfg->upgradeusr, 0) ? 0 : err3(e, "-u ", l->arg, ": unknown signal") ;
-    case 'q' :
-      return scan_sig(l->arg, &cfg->retiresig, 0) ? 0 : err3(e, "-q ", l->arg, ": unknown signal") ;
+    case 'u' : case 'q' : case 'C' : return upgrade_option(cfg, c, l->arg, e) ;
     default : return unknown(cfg, l, argv, e) ;
   }
 }
@@ -402,6 +415,7 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
   if (cfg->upgradesig && !cfg->pidfile[0]) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
   if (!cfg->upgradesig && (cfg->upgradeusr != SIGUSR2 || cfg->retiresig != SIGQUIT))
     return err3(&e, cfg->upgradeusr != SIGUSR2 ? "-u" : "-q", " needs -U: it names a signal of the upgrade", "") ;
+  if (!cfg->upgradesig && cfg->check) return err3(&e, "-C needs -U: it checks the new master of an upgrade", "", "") ;
   if (readiness_options(cfg, &e) < 0) return -1 ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;

@@ -46,7 +46,7 @@ void sprun_reap (void)
       sprun_target_clear() ;
       sprun_ready_dead(pid) ;
     }
-    else sprun_hook_reaping(pid) ;
+    else if (!sprun_check_reaping(pid)) sprun_hook_reaping(pid) ;
     while (waitpid(pid, &wstat, 0) < 0)
       if (errno != EINTR) return ;
     fmt[pid_fmt(fmt, pid)] = 0 ;
@@ -61,7 +61,7 @@ void sprun_reap (void)
       sprun.done = 1 ;
       sprun_log(SPRUN_INFO, "child ", fmt, " ", st) ;
     }
-    else if (!sprun_hook_end(pid, wstat))
+    else if (!sprun_hook_end(pid, wstat) && !sprun_check_end(pid, wstat))
       sprun_log(SPRUN_DEBUG, "orphan ", fmt, " ", st) ;
   }
 }

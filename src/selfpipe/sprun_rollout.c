@@ -15,7 +15,8 @@
     then be named in the pidfile (a living descendant, not the old
     master) and be ready: with -N, READY=1 from its own pid (it may come
     before the pidfile names it: the last few senders are kept), else
-    alive for 1 s; then the old master gets QUIT (-q), and when it exits,
+    with -C a check that exits 0 (run again 500 ms after each failure),
+    else alive for 1 s; then the old master gets QUIT (-q), and when it exits,
     sprun_follow switches to the new one as for any upgrade.
     If the new master does not come in time or dies, the upgrade is
     rolled back: a new master still alive is told to QUIT, then KILL
@@ -27,6 +28,7 @@
 #define SETTLE_MS 1000
 #define DOOMED_MS 5000
 #define READY_MAX 8
+#define RECHECK_MS 500
 
 enum state_e { IDLE, NAMING, SETTLING, RETIRING } ;
 
@@ -39,7 +41,9 @@ static struct
   tain deadline ;     /* the end of the whole upgrade */
   tain settled ;      /* SETTLING: when the new master has lived long enough */
   tain poll ;
+  tain recheck ;      /* -C: when the check may run again */
   unsigned char ready ;        /* -N: the new master said READY=1 */
+  unsigned char checked ;      /* -C: its check passed */
   unsigned int nready ;
   pid_t readypid[READY_MAX] ;  /* -N: READY=1 senders while NAMING */
 } up ;
@@ -86,6 +90,7 @@ static void rollback (char const *why)
   char name[SP_SIGNAME_MAX + 1] ;
   ms[uint_fmt(ms, elapsed_ms())] = 0 ;
   up.state = IDLE ;
+  sprun_check_cancel() ;
   if (up.new && sprun_target_kill_other(up.new, sprun.cfg->retiresig) == 0)
   {
     fmt[pid_fmt(fmt, up.new)] = 0 ;
@@ -133,6 +138,8 @@ static void named (pid_t pid, char const *how)
   up.new = pid ;
   up.state = SETTLING ;
   arm(&up.settled, SETTLE_MS) ;
+  up.checked = 0 ;
+  up.recheck = STAMP ;
   for (unsigned int i = 0 ; i < up.nready && i < READY_MAX ; i++)
     if (up.readypid[i] == pid) up.ready = 1 ;
   sprun_log(SPRUN_INFO, "upgrade: new master ", fmt, how) ;
@@ -177,10 +184,27 @@ int sprun_rollout_ready (pid_t pid)
   return 1 ;
 }
 
- /* SETTLING: ready (-N) or alive long enough (without) */
+ /* -C: what the last check said; the next one when it is time */
+static void checking (void)
+{
+  int r = sprun_check_result() ;
+  if (r > 0) { up.checked = 1 ; return ; }
+  if (!r) { up.recheck = STAMP ; arm(&up.recheck, RECHECK_MS) ; }
+  if (up.checked || sprun_check_running() || tain_future(&up.recheck)) return ;
+  if (sprun_check_start(up.new, up.old) < 0) { up.recheck = STAMP ; arm(&up.recheck, RECHECK_MS) ; }
+}
+
+ /* SETTLING: ready (-N), its check passed (-C), or alive long enough */
 static int settled (void)
 {
-  return sprun.cfg->notify ? up.ready : !tain_future(&up.settled) ;
+  if (sprun.cfg->notify) return up.ready ;
+  if (sprun.cfg->check) { checking() ; return up.checked ; }
+  return !tain_future(&up.settled) ;
+}
+
+static char const *ready_words (void)
+{
+  return sprun.cfg->notify ? " said READY=1" : sprun.cfg->check ? " passed its check" : " alive 1000 ms" ;
 }
 
  /* SETTLING over: the old master retires; sprun_follow does the switch */
@@ -193,7 +217,7 @@ static void retire (void)
   old[pid_fmt(old, up.old)] = 0 ;
   up.state = RETIRING ;
   if (sprun_target_kill(sprun.cfg->retiresig, 0) < 0) { rollback("the old master cannot be told to quit") ; return ; }
-  sprun_log(SPRUN_INFO, "upgrade: new master ", fmt, sprun.cfg->notify ? " said READY=1" : " alive 1000 ms", " -> ", retire_name(name), " to old master ", old) ;
+  sprun_log(SPRUN_INFO, "upgrade: new master ", fmt, ready_words(), " -> ", retire_name(name), " to old master ", old) ;
 }
 
 static void done (void)
@@ -203,6 +227,7 @@ static void done (void)
   fmt[pid_fmt(fmt, up.new)] = 0 ;
   ms[uint_fmt(ms, elapsed_ms())] = 0 ;
   up.state = IDLE ;
+  sprun_check_cancel() ;
   sprun_log(SPRUN_INFO, "upgrade done: following ", fmt, " ", ms, " ms after the trigger") ;
 }
 
@@ -247,7 +272,8 @@ void sprun_rollout_timers (void)
   if (!tain_future(&up.deadline))
   {
     rollback(up.state == NAMING ? "the pidfile named no new master in time" :
-      sprun.cfg->notify ? "the new master did not say READY=1 in time" : "the new master was not settled in time") ;
+      sprun.cfg->notify ? "the new master did not say READY=1 in time" :
+      sprun.cfg->check ? "the new master did not pass its check in time" : "the new master was not settled in time") ;
     return ;
   }
   if (up.state == SETTLING && settled()) retire() ;
@@ -262,4 +288,5 @@ void sprun_rollout_stop (int sig)
   if (up.new && sig) sprun_target_kill_other(up.new, sig) ;
   sprun_log(SPRUN_WARN, "upgrade abandoned: the service is stopping") ;
   up.state = IDLE ;
+  sprun_check_cancel() ;
 }
