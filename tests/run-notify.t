@@ -80,11 +80,15 @@ tap.ok(not any(("READY=1 from pid %d, not" % worker) in l for l in r.errlines()[
 
 # the main process dies, not the runner's child: signals go back to the child
 os.kill(worker, signal.SIGKILL)
-line = r.wait_log("is gone")
-tap.ok(line == "selfpipe-run: warning: notify: the main process pid %d is gone: signals go to the child again" % worker,
-       "the MAINPID= process dies (the child's child, not the runner's): said at once", line)
-r.kill(signal.SIGUSR2)
-tap.ok(r.wait_rec("sig", "SIGUSR2"), "  a USR2 to the runner now goes to the child again")
+if PHASE == "valgrind":
+    for what in ("the MAINPID= process dies: said at once", "  signals go to the child again"):
+        tap.skip(what, "valgrind 3.19 does not know pidfd_open, which watches it")
+else:
+    line = r.wait_log("is gone")
+    tap.ok(line == "selfpipe-run: warning: notify: the main process pid %d is gone: signals go to the child again" % worker,
+           "the MAINPID= process dies (the child's child, not the runner's): said at once", line)
+    r.kill(signal.SIGUSR2)
+    tap.ok(r.wait_rec("sig", "SIGUSR2"), "  a USR2 to the runner now goes to the child again")
 
 # 2. a 1 MB datagram: dropped, said, nothing held
 rss_before = rss_kb(r.pid)

@@ -190,12 +190,15 @@ static void mainpid (sprun_notice const *m, char const *pidfmt)
   {
     /* opened before the check: then the check is about that process */
     int fd = n == sprun.child ? -1 : pidfd(n) ;
+    int e = errno ;
     if (n != sprun.child && !sprun_descendant(n))
     {
       if (fd >= 0) close(fd) ;
       sprun_log(SPRUN_WARN, "notify: MAINPID=", fmt, " from pid ", pidfmt, ": not a living process of the service's tree: ignored") ;
       return ;
     }
+    if (n != sprun.child && fd < 0)
+      sprun_log(SPRUN_DEBUG, "notify: pid ", fmt, " cannot be watched (pidfd_open: ", strerror(e), ")") ;
     unwatch() ;
     st.mainfd = fd ;
     sprun_target_set(n, sprun.cfg->pgroup && getpgid(n) == n) ;

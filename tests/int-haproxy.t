@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-# ISC license. doc/examples/s6/haproxy as shipped (only the configuration
-# path changes): haproxy -Ws under selfpipe-run -N -n 3. s6-svwait -U
-# returns once haproxy's master is ready; s6-svc -h under a load client
-# is a "reload done in N ms" with no failed request; a broken
-# configuration is refused by the -c gate; s6-svc -d stops it.
+# ISC license. doc/examples/<suite>/haproxy as shipped (only the
+# configuration path changes): haproxy -Ws under selfpipe-run -N, under
+# s6 (-n 3: s6-svwait -U returns once haproxy's master is ready) and
+# runit. A reload under a load client is a "reload done in N ms" with no
+# failed request; a broken configuration is refused by the -c gate; a
+# down stops it, after haproxy's STOPPING=1.
 import os, re, shutil, sys, threading, time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -29,27 +30,27 @@ def story(h, sup):
     if shutil.which('haproxy', path=h.env['PATH']) is None:
         h.tap.skip('haproxy -Ws under s6', 'haproxy is not installed (tools/install-deps installs it)')
         return
-    h.require([('s6-svwait', 's6')])
     port = h.free_port()
     conf = os.path.join(h.tmp, 'haproxy.cfg')
     haproxy_conf(h, conf, port, 'config A')
     old = '-f /etc/haproxy/haproxy.cfg'
 
     def setup(svc):
-        h.copy_service('s6/haproxy', svc, [('run', old, '-f ' + conf), ('check-config', old, '-f ' + conf)])
+        h.copy_service(sup.name + '/haproxy', svc, [('run', old, '-f ' + conf), ('check-config', old, '-f ' + conf)])
     svc = supervise(h, sup, {'haproxy': setup})['haproxy']
     logdir = log_of(svc)
     st = sup.stamp
     log = lambda: h.logtext(logdir)
 
     sup.up(svc)
-    rc, out = h.run(['s6-svwait', '-U', '-t', str(int(scaled(30) * 1000)), svc], 40)
-    h.ok(rc == 0, 's6-svwait -U returns: haproxy is ready', out + log())
-    h.ok(h.http_get(port) == 'config A', '  and it answers with config A', log())
-    runner = sup.pid(svc)
+    if sup.name == 's6':
+        rc, out = h.run(['s6-svwait', '-U', '-t', str(int(scaled(30) * 1000)), svc], 40)
+        h.ok(rc == 0, 's6-svwait -U returns: haproxy is ready', out + log())
+    runner = h.wait_for(lambda: sup.pid(svc), 30)
     master = h.wait_child(runner, 'haproxy', 10)
     h.ok(h.wait_log(logdir, r'^%sselfpipe-run: info: service ready: READY=1 from pid %d$' % (st, master), 10),
-         '  "service ready: READY=1 from pid %s" (the master)' % master, log())
+         '"service ready: READY=1 from pid %s" (the master)' % master, log())
+    h.ok(h.http_get(port) == 'config A', '  and it answers with config A', log())
 
     # a reload under load: every request answered
     stats = {'ok': 0, 'failed': 0, 'B': 0}
@@ -72,7 +73,7 @@ def story(h, sup):
     wait_until(lambda: stats['B'] > 20, 10)
     stop.set()
     t.join()
-    h.ok(m, 's6-svc -h: HUP -> USR2, RELOADING=1 ... READY=1: "reload done in %s ms"' % (m[0].group(1) if m else '?'), log())
+    h.ok(m, 'hup: HUP -> USR2, RELOADING=1 ... READY=1: "reload done in %s ms"' % (m[0].group(1) if m else '?'), log())
     h.ok(stats['failed'] == 0 and stats['B'] > 0, '  under a load client: %d requests, %d failed, %d answered by config B'
          % (stats['ok'] + stats['failed'], stats['failed'], stats['B']))
 
@@ -86,9 +87,9 @@ def story(h, sup):
          '  no second reload line, haproxy still answers with config B', log())
 
     sup.down(svc)
-    h.ok(h.wait_for(lambda: sup.is_down(svc), 30), 's6-svc -d: haproxy stops, the service is down', log())
+    h.ok(h.wait_for(lambda: sup.is_down(svc), 30), 'down: haproxy stops, the service is down', log())
     h.ok(h.wait_log(logdir, r'^%sselfpipe-run: info: notify: stopping: STOPPING=1 from pid %d$' % (st, master), 10),
          '  haproxy said STOPPING=1', log())
 
 
-main('int-s6-haproxy', story, [S6])
+main('int-haproxy', story, [S6, Runit])
