@@ -26,11 +26,7 @@ def story(h, sup):
     logdir = log_of(svc)
 
     def records():
-        try:
-            with open(rec) as f:
-                return [l.split() for l in f.read().splitlines()]
-        except OSError:
-            return []
+        return [l.split() for l in file_lines(rec)]
 
     def cmd(text):
         with open(ctl, 'w') as f:

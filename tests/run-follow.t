@@ -32,6 +32,17 @@ def logline(r, pattern, timeout=5):
     return wait_until(f, timeout)
 
 
+def old_master_stays(r, old, what):
+    """After a roll-back: a HUP reaches the old master, which saw only
+    the USR2 before it, and TERM ends the service."""
+    r.kill(signal.SIGHUP)
+    wait_until(lambda: "SIGHUP" in r.msigs(old), 5)
+    tap.ok(r.msigs(old) == ["SIGUSR2", "SIGHUP"], what, r.records())
+    r.kill(signal.SIGTERM)
+    tap.ok(r.wait() == 4, "  and TERM ends it")
+    r.cleanup()
+
+
 class Daemon(Run):
     """selfpipe-run opts -P dir/pid[,ms] -- python3 follow_daemon.py dopts dir/pid rec"""
 
@@ -288,12 +299,7 @@ new = r.master(2)
 l = logline(r, r"upgrade rolled back", 10)
 tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the new master died$", l) and r.p.poll() is None and alive(old),
        "-U: a new master that dies within 1 s: 'upgrade rolled back ...: the new master died', the old one followed", r.errlines())
-r.kill(signal.SIGHUP)
-wait_until(lambda: "SIGHUP" in r.msigs(old), 5)
-tap.ok(r.msigs(old) == ["SIGUSR2", "SIGHUP"], "  a HUP then reaches the old master, which never got QUIT", r.records())
-r.kill(signal.SIGTERM)
-tap.ok(r.wait() == 4, "  and TERM ends it")
-r.cleanup()
+old_master_stays(r, old, "  a HUP then reaches the old master, which never got QUIT")
 
 r = Daemon(["-U", "ALRM,500"], ["-t", "4", "-n", "1"])
 old = r.master()
@@ -370,12 +376,7 @@ tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the new mast
 tap.ok(k and re.search(r"warning: upgrade: rolled-back new master %d alive 300 ms after SIGQUIT -> SIGKILL$" % new, k)
        and wait_until(lambda: not alive(new), 5) and alive(old) and r.p.poll() is None,
        "  it ignores QUIT: SIGKILL 300 ms later (-k), logged; the old master still followed", r.errlines())
-r.kill(signal.SIGHUP)
-wait_until(lambda: "SIGHUP" in r.msigs(old), 5)
-tap.ok(r.msigs(old) == ["SIGUSR2", "SIGHUP"], "  a HUP then reaches the old master", r.records())
-r.kill(signal.SIGTERM)
-tap.ok(r.wait() == 4, "  and TERM ends it")
-r.cleanup()
+old_master_stays(r, old, "  a HUP then reaches the old master")
 
 # without -k or -S: 5000 ms (here: rolled back before its 1 s alive)
 r = Daemon(["-U", "ALRM,400"], ["-t", "4", "-Q", "1"])

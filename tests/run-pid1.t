@@ -31,11 +31,7 @@ def pid1(ropts, prog, **kw):
                           capture_output=True, text=True, timeout=scaled(60), **kw)
 
 def records():
-    try:
-        with open(rec) as f:
-            return [l.split() for l in f.read().splitlines()]
-    except OSError:
-        return []
+    return [l.split() for l in file_lines(rec)]
 
 # 1. the runner is PID 1 and the child's parent
 out = pid1([], [CHILD, "-e", "7"])
