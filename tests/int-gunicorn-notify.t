@@ -15,12 +15,7 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from intlib import *
 
-GUNICORN = '/usr/bin/gunicorn'
 UPGRADES = 3
-APP = '''def app(environ, start_response):
-    start_response('200 OK', [('Content-Type', 'text/plain')])
-    return [b'gunicorn says hello']
-'''
 TPL = 'exec selfpipe-run -N -n 3 -H -r -k 10000 -- your-daemon --foreground'
 
 
@@ -156,10 +151,8 @@ def foreground(h, sup, svc, port, pidfile):
 
 def story(h, sup):
     h.require([('sh', 'dash'), ('s6-svwait', 's6')])
-    if not os.access(GUNICORN, os.X_OK):
-        h.tap.skip('%s: gunicorn readiness' % sup.name, '%s is not installed (apt-get install gunicorn)' % GUNICORN)
+    if not gunicorn_app(h, '%s: gunicorn readiness' % sup.name):
         return
-    h.write(os.path.join(h.tmp, 'hello.py'), APP)
     pd, pf = os.path.join(h.tmp, 'gd.pid'), os.path.join(h.tmp, 'gf.pid')
     pdport, pfport = h.free_port(), h.free_port()
     while pfport == pdport:

@@ -11,21 +11,14 @@ sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from intlib import *
 
-GUNICORN = '/usr/bin/gunicorn'
 UPGRADES = 5
-APP = '''def app(environ, start_response):
-    start_response('200 OK', [('Content-Type', 'text/plain')])
-    return [b'gunicorn says hello']
-'''
 
 
 def story(h, sup):
-    if not os.access(GUNICORN, os.X_OK):
-        h.tap.skip('%s: gunicorn binary upgrades' % sup.name, '%s is not installed (apt-get install gunicorn)' % GUNICORN)
+    if not gunicorn_app(h, '%s: gunicorn binary upgrades' % sup.name):
         return
     port = h.free_port()
     pidfile = os.path.join(h.tmp, 'gunicorn.pid')
-    h.write(os.path.join(h.tmp, 'hello.py'), APP)
     line = ('exec selfpipe-run -P %s -- %s --daemon --pid %s --chdir %s --bind 127.0.0.1:%d --workers 2 '
             '--graceful-timeout 10 --error-logfile - hello:app' % (pidfile, GUNICORN, pidfile, h.tmp, port))
     svc = supervise(h, sup, {'gunicorn': generic_service(h, sup, line)})['gunicorn']
@@ -33,26 +26,16 @@ def story(h, sup):
     log = lambda: h.logtext(logdir)
     st = sup.stamp
 
-    sup.up(svc)
-    if not h.ok(h.wait_for(lambda: h.http_get(port) == 'gunicorn says hello', 30),
-                'up: gunicorn (--daemon) answers on 127.0.0.1:%d' % port, log() + h.read_outputs()):
-        raise SystemExit(1)
-    runner = sup.pid(svc)
-    master = read_pid(pidfile)
-    fl = h.wait_log(logdir, r'^%sselfpipe-run: info: following pid %d from pidfile %s$' % (st, master, re.escape(pidfile)), 20)
+    runner, master, fl = up_and_followed(h, sup, svc, port, 'gunicorn says hello', pidfile, 'gunicorn (--daemon)')
     if not h.ok(fl, 'selfpipe-run %s follows master %d' % (runner, master), log()):
         raise SystemExit(1)
 
-    load = Load(port, 'gunicorn says hello', keepalive=2, fresh=3)
-    load.start()
-    h.wait_for(lambda: load.ok > 50, 10)
+    load = Load.running(port, 'gunicorn says hello', keepalive=2, fresh=3)
     times, gaps, broken, fed = [], [], None, 0
     for i in range(UPGRADES):
-        oldm = read_pid(pidfile)
-        if oldm <= 1:     # never kill(0) or kill(-1)
-            broken = 'upgrade %d: the pidfile names no master' % (i + 1)
+        oldm, broken = usr2_to_master(pidfile, i)
+        if broken:
             break
-        os.kill(oldm, signal.SIGUSR2)
         newm = h.wait_for(lambda: read_pid(pidfile + '.2') not in (0, oldm) and
                           len(h.children(read_pid(pidfile + '.2'))) >= 2 and read_pid(pidfile + '.2'), 30)
         if not newm:

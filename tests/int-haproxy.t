@@ -27,8 +27,7 @@ frontend web
 
 
 def story(h, sup):
-    if shutil.which('haproxy', path=h.env['PATH']) is None:
-        h.tap.skip('haproxy -Ws under s6', 'haproxy is not installed (tools/install-deps installs it)')
+    if not installed(h, 'haproxy', 'haproxy -Ws under s6', 'tools/install-deps installs it'):
         return
     port = h.free_port()
     conf = os.path.join(h.tmp, 'haproxy.cfg')

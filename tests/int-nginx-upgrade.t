@@ -19,8 +19,7 @@ ALARM = {'s6': ['s6-svc', '-a'], 'runit': ['sv', 'alarm'], 'daemontools': ['svc'
 
 
 def story(h, sup):
-    if not os.access(NGINX, os.X_OK):
-        h.tap.skip('%s: nginx binary upgrades' % sup.name, '%s is not installed (nginx-light)' % NGINX)
+    if not installed(h, NGINX, '%s: nginx binary upgrades' % sup.name, 'nginx-light'):
         return
     uid = os.geteuid()
     port = h.free_port()
@@ -39,29 +38,19 @@ def story(h, sup):
     log = lambda: h.logtext(logdir)
     st = sup.stamp
 
-    sup.up(svc)
-    if not h.ok(h.wait_for(lambda: h.http_get(port) == 'config A', 30),
-                'up: nginx (daemon mode) answers on 127.0.0.1:%d' % port, log() + h.read_outputs()):
-        raise SystemExit(1)
-    runner = sup.pid(svc)
-    master = read_pid(pidfile)
-    fl = h.wait_log(logdir, r'^%sselfpipe-run: info: following pid %d from pidfile %s$' % (st, master, re.escape(pidfile)), 20)
+    runner, master, fl = up_and_followed(h, sup, svc, port, 'config A', pidfile, 'nginx (daemon mode)')
     h.ok(fl and h.stat(master) and h.stat(master)[1] == runner,
          'selfpipe-run %s follows master %d from the pidfile, its child as subreaper' % (runner, master), log())
     if not fl:
         raise SystemExit(1)
     since = sup.status(svc)
 
-    load = Load(port, 'config A')
-    load.start()
-    h.wait_for(lambda: load.ok > 50, 10)
+    load = Load.running(port, 'config A')
     times, broken, fed = [], None, 0
     for i in range(UPGRADES):
-        oldm = read_pid(pidfile)
-        if oldm <= 1:     # never kill(0) or kill(-1)
-            broken = 'upgrade %d: the pidfile names no master' % (i + 1)
+        oldm, broken = usr2_to_master(pidfile, i)
+        if broken:
             break
-        os.kill(oldm, signal.SIGUSR2)
         newm = h.wait_for(lambda: read_pid(pidfile + '.oldbin') == oldm and read_pid(pidfile) not in (0, oldm)
                           and h.children(read_pid(pidfile)) and read_pid(pidfile), 20)
         if not newm:

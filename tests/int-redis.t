@@ -20,8 +20,7 @@ def ping(port):
 
 
 def story(h, sup):
-    if shutil.which('redis-server', path=h.env['PATH']) is None:
-        h.tap.skip('redis-server under s6', 'redis-server is not installed (tools/install-deps installs it)')
+    if not installed(h, 'redis-server', 'redis-server under s6', 'tools/install-deps installs it'):
         return
     port = h.free_port()
     data = os.path.join(h.tmp, 'redis')

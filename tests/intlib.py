@@ -333,6 +333,14 @@ class Load:
         self.threads = [threading.Thread(target=self.run, args=(k,), daemon=True)
                         for k in [True] * keepalive + [False] * fresh]
 
+    @classmethod
+    def running(cls, port, want, **kw):
+        """A load started on port, once 50 requests got want (or 10 s)."""
+        load = cls(port, want, **kw)
+        load.start()
+        wait_until(lambda: load.ok > 50, 10, 0.02)
+        return load
+
     def start(self):
         self.t0 = time.monotonic()
         for t in self.threads:
@@ -405,6 +413,16 @@ def read_pid(path):
             return int(f.read().strip() or 0)
     except (OSError, ValueError):
         return 0
+
+
+def usr2_to_master(pidfile, i):
+    """Upgrade i (from 0) by hand: USR2 to the master pidfile names:
+    (its pid, None), or (None, why) when it names none."""
+    oldm = read_pid(pidfile)
+    if oldm <= 1:     # never kill(0) or kill(-1)
+        return None, 'upgrade %d: the pidfile names no master' % (i + 1)
+    os.kill(oldm, signal.SIGUSR2)
+    return oldm, None
 
 
 def main(name, story, suites):
@@ -607,3 +625,43 @@ def service_running(h, sup, svc, comm, what):
                 '%s %s' % (sup.status(svc), h.children(runner) if runner else None)):
         raise SystemExit(1)
     return runner, h.stat(runner)[1], kid
+
+
+def installed(h, program, what, why):
+    """True when program (a path, or a name on the tests' PATH) can run;
+    else the story is skipped, saying why."""
+    found = os.access(program, os.X_OK) if os.sep in program else shutil.which(program, path=h.env['PATH'])
+    if not found:
+        h.tap.skip(what, '%s is not installed (%s)' % (program, why))
+    return bool(found)
+
+
+GUNICORN = '/usr/bin/gunicorn'
+GUNICORN_APP = '''def app(environ, start_response):
+    start_response('200 OK', [('Content-Type', 'text/plain')])
+    return [b'gunicorn says hello']
+'''
+
+
+def gunicorn_app(h, what):
+    """Writes the test app (hello:app) into h.tmp; False (skipped) when
+    Debian's gunicorn is not installed."""
+    if not installed(h, GUNICORN, what, 'apt-get install gunicorn'):
+        return False
+    h.write(os.path.join(h.tmp, 'hello.py'), GUNICORN_APP)
+    return True
+
+
+def up_and_followed(h, sup, svc, port, answer, pidfile, what):
+    """Brings svc up, waits until it answers on port and its runner says
+    it follows the master of pidfile: (runner, master, the log line);
+    a failure to answer ends the story."""
+    logdir = log_of(svc)
+    sup.up(svc)
+    if not h.ok(h.wait_for(lambda: h.http_get(port) == answer, 30),
+                'up: %s answers on 127.0.0.1:%d' % (what, port), h.logtext(logdir) + h.read_outputs()):
+        raise SystemExit(1)
+    master = read_pid(pidfile)
+    fl = h.wait_log(logdir, r'^%sselfpipe-run: info: following pid %d from pidfile %s$'
+                    % (sup.stamp, master, re.escape(pidfile)), 20)
+    return sup.pid(svc), master, fl

@@ -43,6 +43,26 @@ def old_master_stays(r, old, what):
     r.cleanup()
 
 
+def ended(r, *masters):
+    """TERM to the runner, then no fake master left behind."""
+    r.kill(signal.SIGTERM)
+    r.wait()
+    for p in masters:
+        if p and alive(p):
+            os.kill(p, signal.SIGKILL)
+    r.cleanup()
+
+
+def triggered(opts, dopts):
+    """A runner following a fake master, once it said so, sent the -U
+    trigger (ALRM): the runner and the old master's pid."""
+    r = Daemon(opts, dopts)
+    old = r.master()
+    logline(r, r"following pid")
+    r.kill(signal.SIGALRM)
+    return r, old
+
+
 class Daemon(Run):
     """selfpipe-run opts -P dir/pid[,ms] -- python3 follow_daemon.py dopts dir/pid rec"""
 
@@ -271,10 +291,7 @@ for p in (m.groups() if m else ()):
 r.cleanup()
 
 # 12. -U: one signal upgrades, or rolls back
-r = Daemon(["-T", "-U", "ALRM,5000"], ["-t", "4"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-T", "-U", "ALRM,5000"], ["-t", "4"])
 new = r.master(2)
 r.kill(signal.SIGALRM)
 busy = logline(r, r"SIGALRM from pid %d uid %d -> upgrade already under way: ignored$" % (me, uid), 5)
@@ -291,20 +308,14 @@ r.kill(signal.SIGTERM)
 tap.ok(r.wait() == 4, "  TERM then ends the new master")
 r.cleanup()
 
-r = Daemon(["-U", "ALRM,5000"], ["-t", "4", "-f", "300"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-U", "ALRM,5000"], ["-t", "4", "-f", "300"])
 new = r.master(2)
 l = logline(r, r"upgrade rolled back", 10)
 tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the new master died$", l) and r.p.poll() is None and alive(old),
        "-U: a new master that dies within 1 s: 'upgrade rolled back ...: the new master died', the old one followed", r.errlines())
 old_master_stays(r, old, "  a HUP then reaches the old master, which never got QUIT")
 
-r = Daemon(["-U", "ALRM,500"], ["-t", "4", "-n", "1"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-U", "ALRM,500"], ["-t", "4", "-n", "1"])
 l = logline(r, r"upgrade rolled back", 10)
 tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the pidfile named no new master in time$", l) and alive(old),
        "-U ALRM,500 and no new master: rolled back at the deadline, the old master alive", r.errlines())
@@ -312,10 +323,7 @@ r.kill(signal.SIGTERM)
 tap.ok(r.wait() == 4, "  TERM ends it")
 r.cleanup()
 
-r = Daemon(["-U", "ALRM,5000"], ["-t", "4"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-U", "ALRM,5000"], ["-t", "4"])
 new = r.master(2)
 wait_until(lambda: file_lines(r.pidfile) == [str(new)], 5)
 r.kill(signal.SIGTERM)
@@ -325,10 +333,7 @@ tap.ok(rc == 4 and logline(r, r"upgrade abandoned: the service is stopping$", 0)
 r.cleanup()
 
 # 13b. -u: the signal that starts an upgrade in the master
-r = Daemon(["-U", "ALRM,500", "-u", "WINCH"], ["-t", "4", "-n", "1"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-U", "ALRM,500", "-u", "WINCH"], ["-t", "4", "-n", "1"])
 l = logline(r, r"upgrade rolled back", 10)
 tap.ok(logline(r, r"info: SIGALRM from pid %d uid %d -> upgrade: SIGWINCH to pid %d$" % (me, uid, old), 0) and l and r.msigs(old) == ["SIGWINCH"],
        "-U ALRM -u WINCH: the trigger sends WINCH, not USR2, to the master", r.errlines() + [str(r.records())])
@@ -364,10 +369,7 @@ r.cleanup()
 
 # 13d. -N -U and a new master that never says READY=1 and ignores QUIT:
 # rolled back, then KILL after -k's time
-r = Daemon(["-N", "-U", "ALRM,800", "-k", "300", "-q", "QUIT"], ["-t", "4", "-Q", "1"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-N", "-U", "ALRM,800", "-k", "300", "-q", "QUIT"], ["-t", "4", "-Q", "1"])
 new = r.master(2)
 l = logline(r, r"upgrade rolled back", 10)
 k = logline(r, r"rolled-back new master", 10)
@@ -379,10 +381,7 @@ tap.ok(k and re.search(r"warning: upgrade: rolled-back new master %d alive 300 m
 old_master_stays(r, old, "  a HUP then reaches the old master")
 
 # without -k or -S: 5000 ms (here: rolled back before its 1 s alive)
-r = Daemon(["-U", "ALRM,400"], ["-t", "4", "-Q", "1"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-U", "ALRM,400"], ["-t", "4", "-Q", "1"])
 new = r.master(2)
 l = logline(r, r"upgrade rolled back", 10)
 k = logline(r, r"rolled-back new master", 15)
@@ -405,21 +404,13 @@ r.wait()
 r.cleanup()
 
 # 13f. -q: the signal that retires the old master
-r = Daemon(["-U", "ALRM,5000", "-q", "HUP"], ["-t", "4"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-U", "ALRM,5000", "-q", "HUP"], ["-t", "4"])
 new = r.master(2)
 l = logline(r, r"upgrade: new master \d+ alive 1000 ms", 10)
 wait_until(lambda: "SIGHUP" in r.msigs(old), 5)
 tap.ok(l and l.endswith("-> SIGHUP to old master %d" % old) and r.msigs(old) == ["SIGUSR2", "SIGHUP"],
        "-U ALRM -q HUP: the old master is retired with HUP, not QUIT", r.errlines() + [str(r.records())])
-r.kill(signal.SIGTERM)
-r.wait()
-for p in (old, new):
-    if p and alive(p):
-        os.kill(p, signal.SIGKILL)
-r.cleanup()
+ended(r, old, new)
 
 # 13g. -C: the new master is ready when its check exits 0; the check
 # runs again while it fails, and knows both masters
@@ -439,10 +430,7 @@ def check_runs():
         return []
 
 
-r = Daemon(["-U", "ALRM,%d" % int(scaled(20) * 1000), "-C", chk], ["-t", "4"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-U", "ALRM,%d" % int(scaled(20) * 1000), "-C", chk], ["-t", "4"])
 new = r.master(2)
 ran = wait_until(lambda: len(check_runs()) >= 2, 10)
 early = [l for l in r.errlines() if "upgrade done" in l or "-> SIGQUIT to old master" in l]
@@ -458,21 +446,13 @@ r.wait()
 r.cleanup()
 
 os.unlink(flag)
-r = Daemon(["-U", "ALRM,800", "-k", "300", "-C", chk], ["-t", "4"])
-old = r.master()
-logline(r, r"following pid")
-r.kill(signal.SIGALRM)
+r, old = triggered(["-U", "ALRM,800", "-k", "300", "-C", chk], ["-t", "4"])
 new = r.master(2)
 l = logline(r, r"upgrade rolled back", 10)
 tap.ok(l and re.search(r"warning: upgrade rolled back after \d+ ms: the new master did not pass its check in time; SIGQUIT to new master %d$" % new, l)
        and alive(old) and r.p.poll() is None,
        "-U ALRM,800 -C, a check that never passes: rolled back, QUIT to the new master, the old one followed", r.errlines())
-r.kill(signal.SIGTERM)
-r.wait()
-for p in (old, new):
-    if p and alive(p):
-        os.kill(p, signal.SIGKILL)
-r.cleanup()
+ended(r, old, new)
 subprocess.call(["rm", "-rf", cdir])
 
 # 13. usage errors: exit 100, one line naming the word
