@@ -162,5 +162,25 @@ class Readme(unittest.TestCase):
         self.assertIn("it is neither at /usr/local/lib/libselfpipe.so, where make install puts it by default",
                       r.stderr)
 
+    def test_7_types(self):
+        """mypy --strict: the module itself, and a program using the pip-installed one through py.typed; a wrong type is caught"""
+        mypy = [PYTHON, "-m", "mypy", "--strict", "--no-incremental", "--cache-dir", os.path.join(self.tmp, "mypy")]
+        if subprocess.run(mypy[:3] + ["--version"], capture_output=True).returncode != 0:
+            self.skipTest("no mypy for %s (apt-get install mypy)" % PYTHON)
+        r = subprocess.run(mypy + [os.path.join(pytap.SRC, "src", "python", "self_pipe")], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        prog = os.path.join(self.tmp, "prog.py")
+        with open(prog, "w") as f:
+            f.write("import signal\nfrom typing import Optional\nfrom self_pipe import SelfPipe, Signal, SignalInfo\n"
+                    "with SelfPipe([signal.SIGHUP]) as sp:\n    s: Optional[Signal] = sp.poll(1.5)\n"
+                    "    i: Optional[SignalInfo] = sp.poll_info()\n    fd: int = sp.fileno()\n")
+        venv = ["--python-executable", os.path.join(self.tree, "venv", "bin", "python3")]
+        r = subprocess.run(mypy + venv + [prog], capture_output=True, text=True, cwd=self.tmp, env=self.env)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        with open(prog, "a") as f:
+            f.write("    wrong: int = sp.poll()\n")
+        r = subprocess.run(mypy + venv + [prog], capture_output=True, text=True, cwd=self.tmp, env=self.env)
+        self.assertIn("Incompatible types in assignment", r.stdout)
+
 
 pytap.main()

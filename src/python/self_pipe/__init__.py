@@ -134,7 +134,8 @@ class SelfPipe:
 
     def _buf(self) -> Tuple[SpInfo, Any]:
         try:
-            return self._tls.buf
+            buf: Tuple[SpInfo, Any] = self._tls.buf
+            return buf
         except AttributeError:
             info = SpInfo()
             self._tls.buf = (info, ctypes.byref(info))
@@ -198,8 +199,8 @@ class SelfPipe:
                 return _SIGNALS.get(n, n)
             if r == 0:
                 return None
-        info = self._wait(timeout)
-        return None if info is None else _SIGNALS.get(info.sig, info.sig)
+        rec = self._wait(timeout)
+        return None if rec is None else _SIGNALS.get(rec.sig, rec.sig)
 
     def poll_info(self, timeout: Optional[float] = 0) -> Optional[SignalInfo]:
         """Like poll(), but a SignalInfo (signal, code, pid, uid, value), or None."""

@@ -3,13 +3,15 @@
 
 import ctypes
 import ctypes.util
+import importlib
 import os
 from types import ModuleType
 from typing import Iterable, List, Optional, Tuple
 
 _config: Optional[ModuleType]
 try:
-    from . import _config      # written by make install, or by pip install from a configured tree
+    # written by make install, or by pip install from a configured tree
+    _config = importlib.import_module("._config", __package__)
 except ImportError:
     _config = None
 
@@ -20,6 +22,7 @@ except ImportError:
 # copied by hand) it is None, and the library is looked for by its
 # link name.
 SONAME: Optional[str] = getattr(_config, "soname", None)
+LIBDIR: Optional[str] = getattr(_config, "libdir", None)
 LINKNAME = "libselfpipe.so"
 
 
@@ -77,19 +80,20 @@ def _candidates() -> Tuple[List[str], bool]:
         # installed: the soname it was built with, and no other (another
         # soname is another ABI)
         c.append(os.path.join(here, SONAME))
-        c.append(os.path.join(_config.libdir, SONAME))
+        if LIBDIR:
+            c.append(os.path.join(LIBDIR, SONAME))
         c.append(SONAME)            # the dynamic linker's own search
     else:
-        if _config is not None:     # a _config.py with a libdir only
-            c.append(os.path.join(_config.libdir, LINKNAME))
+        if LIBDIR:                  # a _config.py with a libdir only
+            c.append(os.path.join(LIBDIR, LINKNAME))
         c.append(LINKNAME)          # the dynamic linker's own search
     return c, False
 
 
 def _where() -> str:
     """Where the library was expected, for the error messages."""
-    if _config is not None:
-        return "%s, where make install puts it" % os.path.join(_config.libdir, SONAME or LINKNAME)
+    if LIBDIR:
+        return "%s, where make install puts it" % os.path.join(LIBDIR, SONAME or LINKNAME)
     return "%s, where make install puts it by default" % os.path.join(DEFAULT_LIBDIR, LINKNAME)
 
 
@@ -125,11 +129,11 @@ def _load() -> Tuple[ctypes.CDLL, str]:
     tail: List[Optional[str]] = []
     if not SONAME:
         tail = [ctypes.util.find_library("selfpipe"), os.path.join(DEFAULT_LIBDIR, LINKNAME)]
-    for path in tail:
-        if path and (os.sep not in path or os.path.exists(path)):
-            dll = _try(path, errors)
+    for p in tail:
+        if p and (os.sep not in p or os.path.exists(p)):
+            dll = _try(p, errors)
             if dll is not None:
-                return dll, path
+                return dll, p
     raise ImportError("self_pipe: cannot load libselfpipe: it is neither at %s, nor found by the "
                       "dynamic linker%s. Run make install, or set SELFPIPE_LIB to the path of "
                       "libselfpipe.so" % (_where(), " (%s)" % "; ".join(errors) if errors else ""))
