@@ -51,11 +51,11 @@ class Install(unittest.TestCase):
         self.assertFalse(os.path.exists(py))
 
     def test_in_install(self):
-        """make install installs the module too, under DESTDIR"""
+        """make install installs the module too (and py.typed, its type hints), under DESTDIR"""
         r = make("install", "DO_PYTHON=true", "DESTDIR=" + self.tmp, "pythondir=/py")
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(sorted(os.listdir(os.path.join(self.tmp, "py", "self_pipe"))),
-                         ["__init__.py", "_config.py", "_lib.py"])
+                         ["__init__.py", "_config.py", "_lib.py", "py.typed"])
 
 
 pytap.main()

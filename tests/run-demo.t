@@ -2,7 +2,8 @@
 # ISC license. The README's first command, sh tools/demo, keeps working:
 # it exits 0 and shows the remap, the gate passing then holding, and the
 # exit. (It uses the normal build whatever the phase: the demo is for
-# people, the phases are for the runner.)
+# people, the phases are for the runner.) SP_DEMO_RUN, when set, is the
+# runner the demo shows instead (make check-deb: the packaged one).
 
 . "$SP_SRC/tests/tap.sh"
 out=$(mktemp) || exit 111
@@ -12,6 +13,8 @@ cd "$SP_SRC" || exit 111
 timeout "$(scaled 120)" sh tools/demo > "$out" 2>&1
 rc=$?
 [ $rc -eq 0 ] ; t $? "sh tools/demo exits 0 (got $rc)" "$out"
+runner=${SP_DEMO_RUN:-$SP_SRC/build/selfpipe-run}
+grep -qF "the runner: $runner (" "$out" ; t $? "  it shows $runner"
 grep -q 'selfpipe-run: info: SIGUSR1 from pid [0-9]* uid [0-9]* -> SIGUSR2 to pid [0-9]*$' "$out" ; t $? "  it shows the remap's log line"
 grep -q '(service) got SIGUSR2, si_code 0, from pid [0-9]*$' "$out" ; t $? "  and the service getting SIGUSR2"
 grep -q 'gate run 1: SELFPIPE_SIGNAL=SIGHUP .*-> exit 0: forward$' "$out" ; t $? "  the gate passing once"

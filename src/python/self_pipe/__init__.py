@@ -10,7 +10,6 @@ handler, in delivery order, and comes back from poll() exactly once.
 See doc/python.html.
 """
 
-import collections
 import ctypes
 import errno
 import math
@@ -20,13 +19,26 @@ import signal
 import threading
 import time
 import weakref
+from typing import Any, Callable, Dict, Iterable, NamedTuple, Optional, Tuple, Union
 
 from ._lib import lib, SpInfo, sigset
 
-__all__ = ["SelfPipe", "SignalInfo"]
+# What poll() returns: a signal.Signals, or a plain number for the
+# real-time signals that have no member (SIGRTMIN+1...).
+Signal = Union[signal.Signals, int]
+
+__all__ = ["SelfPipe", "SignalInfo", "Signal"]
 
 
-class SignalInfo(collections.namedtuple("SignalInfo", "signal code pid uid value")):
+class _Fields(NamedTuple):
+    signal: Signal
+    code: int
+    pid: int
+    uid: int
+    value: int
+
+
+class SignalInfo(_Fields):
     """One delivery: (signal, code, pid, uid, value).
 
     Two more attributes, outside the tuple so that 5-way unpacking
@@ -35,15 +47,15 @@ class SignalInfo(collections.namedtuple("SignalInfo", "signal code pid uid value
     were lost to a full pipe, and every other field is 0).
     """
 
-    status = 0
-    lost = 0
+    status: int = 0
+    lost: int = 0
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         extra = "".join(", %s=%d" % (k, getattr(self, k)) for k in ("status", "lost") if getattr(self, k))
         return super().__repr__()[:-1] + extra + ")"
 
 
-def _as_signal(n):
+def _as_signal(n: int) -> Signal:
     try:
         return signal.Signals(n)
     except ValueError:      # SIGRTMIN+1...: no enum member
@@ -51,13 +63,13 @@ def _as_signal(n):
 
 
 # One enum lookup per signal number, done once: poll() is a hot path.
-_SIGNALS = {n: _as_signal(n) for n in range(1, signal.NSIG)}
+_SIGNALS: Dict[int, Signal] = {n: _as_signal(n) for n in range(1, signal.NSIG)}
 
 _sp_read = lib.sp_read
 _new_tuple = tuple.__new__
 # The instance that holds libselfpipe, if any, weakly: an instance
 # nobody refers to any more is closed, as a file would be.
-_open = lambda: None
+_open: Callable[[], Optional["SelfPipe"]] = lambda: None
 # Reentrant: a garbage collection inside the lock may close an instance.
 _lock = threading.RLock()
 
@@ -69,7 +81,7 @@ class SelfPipe:
     dispositions are process-wide anyway.
     """
 
-    def __init__(self, sigs):
+    def __init__(self, sigs: Iterable[int]) -> None:
         global _open
         self._fd = -1
         sigs = [int(s) for s in sigs]
@@ -93,7 +105,7 @@ class SelfPipe:
             self._sigs = tuple(sorted(set(sigs)))
             # What Python believes (signal.getsignal), to give it back
             # exactly; libselfpipe keeps the C-level dispositions.
-            self._saved = {s: signal.getsignal(s) for s in self._sigs}
+            self._saved: Dict[int, Any] = {s: signal.getsignal(s) for s in self._sigs}
             fd = lib.sp_init(ctypes.byref(sigset(self._sigs)))
             if fd < 0:
                 e = ctypes.get_errno()
@@ -105,7 +117,7 @@ class SelfPipe:
             self._fd = fd
             _open = weakref.ref(self)
 
-    def fileno(self):
+    def fileno(self) -> int:
         """The pipe's read end, for select, selectors, asyncio.
 
         Readable when signals came. Then call poll() until it returns
@@ -117,18 +129,19 @@ class SelfPipe:
         return self._fd
 
     @property
-    def closed(self):
+    def closed(self) -> bool:
         return self._fd < 0
 
-    def _buf(self):
+    def _buf(self) -> Tuple[SpInfo, Any]:
         try:
-            return self._tls.buf
+            buf: Tuple[SpInfo, Any] = self._tls.buf
+            return buf
         except AttributeError:
             info = SpInfo()
             self._tls.buf = (info, ctypes.byref(info))
             return self._tls.buf
 
-    def _read(self):
+    def _read(self) -> Optional[SpInfo]:
         if self._fd < 0:
             raise ValueError("SelfPipe is closed")
         info, ref = self._buf()
@@ -140,7 +153,7 @@ class SelfPipe:
             raise OSError(e, os.strerror(e))
         return None
 
-    def _wait(self, timeout):
+    def _wait(self, timeout: Optional[float]) -> Optional[SpInfo]:
         """Returns the next record (SpInfo) or None once timeout is over.
 
         The wait is Python's select.poll on the pipe, not sp_wait: sp_wait
@@ -170,7 +183,7 @@ class SelfPipe:
             if info is not None:
                 return info
 
-    def poll(self, timeout=0):
+    def poll(self, timeout: Optional[float] = 0) -> Optional[Signal]:
         """The next signal (signal.Signals), or None.
 
         timeout: seconds (int or float) to wait at most; 0 returns at
@@ -186,10 +199,10 @@ class SelfPipe:
                 return _SIGNALS.get(n, n)
             if r == 0:
                 return None
-        info = self._wait(timeout)
-        return None if info is None else _SIGNALS.get(info.sig, info.sig)
+        rec = self._wait(timeout)
+        return None if rec is None else _SIGNALS.get(rec.sig, rec.sig)
 
-    def poll_info(self, timeout=0):
+    def poll_info(self, timeout: Optional[float] = 0) -> Optional[SignalInfo]:
         """Like poll(), but a SignalInfo (signal, code, pid, uid, value), or None."""
         info = self._read() if timeout == 0 else self._wait(timeout)
         if info is None:
@@ -203,7 +216,7 @@ class SelfPipe:
             r.lost = info.lost
         return r
 
-    def close(self):
+    def close(self) -> None:
         """Gives every trapped signal its original handler back. Idempotent."""
         global _open
         with _lock:
@@ -220,22 +233,22 @@ class SelfPipe:
                 if h is not None and signal.getsignal(s) is not h:
                     signal.signal(s, h)
 
-    def __enter__(self):
+    def __enter__(self) -> "SelfPipe":
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def __del__(self):
+    def __del__(self) -> None:
         if getattr(self, "_fd", -1) >= 0:
             self.close()
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = "closed" if self._fd < 0 else "fd=%d" % self._fd
         return "<SelfPipe %s %s>" % (state, ",".join(getattr(_SIGNALS[s], "name", str(s)) for s in self._sigs))
 
 
-def _after_fork_in_child():
+def _after_fork_in_child() -> None:
     # As sp_fork does in C: a child must not write its signals into the
     # parent's pipe. It gets the original handlers back and may open
     # its own SelfPipe.

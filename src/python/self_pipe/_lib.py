@@ -3,10 +3,15 @@
 
 import ctypes
 import ctypes.util
+import importlib
 import os
+from types import ModuleType
+from typing import Iterable, List, Optional, Tuple
 
+_config: Optional[ModuleType]
 try:
-    from . import _config      # written by make install
+    # written by make install, or by pip install from a configured tree
+    _config = importlib.import_module("._config", __package__)
 except ImportError:
     _config = None
 
@@ -16,7 +21,8 @@ except ImportError:
 # the version. Without _config (the module of the source tree, or one
 # copied by hand) it is None, and the library is looked for by its
 # link name.
-SONAME = getattr(_config, "soname", None)
+SONAME: Optional[str] = getattr(_config, "soname", None)
+LIBDIR: Optional[str] = getattr(_config, "libdir", None)
 LINKNAME = "libselfpipe.so"
 
 
@@ -49,7 +55,7 @@ class SigSet(ctypes.Structure):
 _libc = ctypes.CDLL(None, use_errno=True)
 
 
-def sigset(sigs):
+def sigset(sigs: Iterable[int]) -> SigSet:
     s = SigSet()
     _libc.sigemptyset(ctypes.byref(s))
     for n in sigs:
@@ -58,7 +64,12 @@ def sigset(sigs):
     return s
 
 
-def _candidates():
+# Where make install puts the library when ./configure is given no
+# --prefix: the last place a module without _config.py looks.
+DEFAULT_LIBDIR = "/usr/local/lib"
+
+
+def _candidates() -> Tuple[List[str], bool]:
     """Where to look, in order. SELFPIPE_LIB, when set, is the only one."""
     env = os.environ.get("SELFPIPE_LIB")
     if env:
@@ -69,39 +80,67 @@ def _candidates():
         # installed: the soname it was built with, and no other (another
         # soname is another ABI)
         c.append(os.path.join(here, SONAME))
-        c.append(os.path.join(_config.libdir, SONAME))
+        if LIBDIR:
+            c.append(os.path.join(LIBDIR, SONAME))
         c.append(SONAME)            # the dynamic linker's own search
     else:
-        if _config is not None:     # a _config.py with a libdir only
-            c.append(os.path.join(_config.libdir, LINKNAME))
+        if LIBDIR:                  # a _config.py with a libdir only
+            c.append(os.path.join(LIBDIR, LINKNAME))
         c.append(LINKNAME)          # the dynamic linker's own search
     return c, False
 
 
-def _load():
+def _where() -> str:
+    """Where the library was expected, for the error messages."""
+    if LIBDIR:
+        return "%s, where make install puts it" % os.path.join(LIBDIR, SONAME or LINKNAME)
+    return "%s, where make install puts it by default" % os.path.join(DEFAULT_LIBDIR, LINKNAME)
+
+
+def _try(path: str, errors: List[str]) -> Optional[ctypes.CDLL]:
+    try:
+        # PyDLL: the GIL stays held. Nothing we call blocks, and the
+        # GIL then serialises threads around sp_read's read buffer.
+        return ctypes.PyDLL(path, use_errno=True)
+    except OSError as e:
+        errors.append(str(e))
+        return None
+
+
+def _load() -> Tuple[ctypes.CDLL, str]:
     cands, forced = _candidates()
-    errors = []
+    errors: List[str] = []
+    if forced:
+        dll = _try(cands[0], errors)
+        if dll is not None:
+            return dll, cands[0]
+        raise ImportError("self_pipe: cannot load libselfpipe from SELFPIPE_LIB=%s (%s): "
+                          "point SELFPIPE_LIB at libselfpipe.so, or unset it to use %s"
+                          % (cands[0], "; ".join(errors), _where()))
     for path in cands:
-        if os.sep in path and not os.path.exists(path) and not forced:
+        if os.sep in path and not os.path.exists(path):
             continue
-        try:
-            # PyDLL: the GIL stays held. Nothing we call blocks, and the
-            # GIL then serialises threads around sp_read's read buffer.
-            return ctypes.PyDLL(path, use_errno=True), path
-        except OSError as e:
-            errors.append(str(e))
+        dll = _try(path, errors)
+        if dll is not None:
+            return dll, path
     # ld.so.cache knows the sonames of installed libraries, not always
-    # their link names
-    found = ctypes.util.find_library("selfpipe") if not (forced or SONAME) else None
-    if found:
-        try:
-            return ctypes.PyDLL(found, use_errno=True), found
-        except OSError as e:
-            errors.append(str(e))
-    raise ImportError("self_pipe: cannot load libselfpipe (%s): set SELFPIPE_LIB to the "
-                      "path of libselfpipe.so, or install the shared library" % "; ".join(errors or ["not found"]))
+    # their link names; then configure's default libdir, which the
+    # dynamic linker may not search
+    tail: List[Optional[str]] = []
+    if not SONAME:
+        tail = [ctypes.util.find_library("selfpipe"), os.path.join(DEFAULT_LIBDIR, LINKNAME)]
+    for p in tail:
+        if p and (os.sep not in p or os.path.exists(p)):
+            dll = _try(p, errors)
+            if dll is not None:
+                return dll, p
+    raise ImportError("self_pipe: cannot load libselfpipe: it is neither at %s, nor found by the "
+                      "dynamic linker%s. Run make install, or set SELFPIPE_LIB to the path of "
+                      "libselfpipe.so" % (_where(), " (%s)" % "; ".join(errors) if errors else ""))
 
 
+lib: ctypes.CDLL
+path: str
 lib, path = _load()
 lib.sp_init.argtypes = [ctypes.POINTER(SigSet)]
 lib.sp_init.restype = ctypes.c_int
