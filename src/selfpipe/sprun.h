@@ -272,6 +272,10 @@ extern size_t sprun_fmt_status (char *, int) ;
 #define SPRUN_STATUS_MAX 40
 
 extern void sprun_trap (void) ;
+extern void sprun_tty_spawnattr (sp_spawnattr *) ;
+extern void sprun_tty_spawned (pid_t) ;
+extern void sprun_tty_stopped (int) ;
+extern void sprun_tty_ended (void) ;
 extern void sprun_spawn (char const *const *) ;
 extern void sprun_signal (sp_info const *) ;
 extern void sprun_deliver (sprun_event *) ;

@@ -38,6 +38,7 @@ static void child_changed (sp_info const *info)
     char name[SP_SIGNAME_MAX + 1] ;
     name[sp_sig_fmt(name, info->status)] = 0 ;
     sprun_log(SPRUN_DEBUG, "child ", fmt, " stopped by ", name) ;
+    sprun_tty_stopped(info->status) ;
   }
   else if (info->code == CLD_CONTINUED)
     sprun_log(SPRUN_DEBUG, "child ", fmt, " continued") ;
