@@ -68,6 +68,7 @@ void sprun_signal (sp_info const *info)
     return ;
   }
   if (sig <= 0 || sig >= SP_NSIG) return ;
+  sprun_parentsig_check(info) ;
   if (sprun_follow_hold(info)) return ;
   sprun_event_init(&ev, info) ;
   if (self_caused(info))

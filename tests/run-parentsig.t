@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+# ISC license. -a: the runner's own parent death signal (what tini's -p
+# is). When the process that started the runner dies, the kernel sends
+# the runner the -a signal, which goes the usual way (forwarded,
+# remapped, a stop). -a KILL: the runner dies with its parent. Without
+# -a, or with -p (the child's signal when the runner dies), a dying
+# parent changes nothing.
+
+import ctypes, os, re, signal, subprocess, sys, tempfile
+sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
+from sprun_lib import *
+
+tap = Tap()
+check_setup(tap)
+
+# the runner, orphaned, is reparented to us: we can wait for it
+PR_SET_CHILD_SUBREAPER = 36
+ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+# The parent that dies: starts the runner, says its pid, and exits when
+# its stdin closes (or sends the runner a signal first, on "kill N").
+PARENT = r"""
+import os, subprocess, sys
+err = open(sys.argv[1], "wb")
+p = subprocess.Popen(sys.argv[2:], stderr=err, stdin=subprocess.DEVNULL)
+os.write(1, b"%d\n" % p.pid)
+for line in sys.stdin:
+    os.kill(p.pid, int(line.split()[1]))
+os._exit(0)
+"""
+
+# the sender as the log names it: a pid, maybe its command name
+SENDER = r"from pid %d(?: \([^)]*\))? uid \d+"
+
+
+class Orphan:
+    """selfpipe-run ropts -- sprun-child cargs, started by a parent that
+    dies on die()."""
+
+    def __init__(self, ropts, cargs):
+        self.dir = tempfile.mkdtemp(prefix="sprun-pdeath-")
+        self.rec = os.path.join(self.dir, "rec")
+        self.errpath = os.path.join(self.dir, "err")
+        cmd = runner_cmd(list(ropts) + ["--", CHILD, "-o", self.rec] + list(cargs))
+        self.parent = subprocess.Popen([CHILD_PY, "-c", PARENT, self.errpath] + cmd,
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        self.pid = int(self.parent.stdout.readline())
+        self.child = int(wait_until(lambda: self.field("ready", 3), 10) or 0)
+        self.rc = None
+
+    def field(self, what, i):
+        for l in file_lines(self.rec):
+            f = l.split()
+            if len(f) > i and f[1] == what:
+                return f[i]
+        return None
+
+    def sigrecs(self):
+        return [l.split() for l in file_lines(self.rec) if l.split()[1:2] == ["sig"]]
+
+    def send(self, sig):
+        self.parent.stdin.write(b"kill %d\n" % sig)
+        self.parent.stdin.flush()
+
+    def die(self):
+        self.parent.stdin.close()
+        self.parent.wait()
+
+    def wait(self, timeout=10):
+        def gone():
+            try:
+                p, st = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                return None
+            if p:
+                self.rc = os.WEXITSTATUS(st) if os.WIFEXITED(st) else -os.WTERMSIG(st)
+                return True
+            return False
+        wait_until(gone, timeout)
+        return self.rc
+
+    def errlines(self):
+        return [l for l in file_lines(self.errpath) if not re.match(r"^==\d+==", l)]
+
+    def logged(self, pattern):
+        return any(re.match(pattern + "$", l) for l in self.errlines())
+
+    def cleanup(self):
+        for pid in (self.pid, self.child):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        try:
+            os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            pass
+        subprocess.call(["rm", "-rf", self.dir])
+
+
+# 1. -a TERM: the parent dies, the child gets TERM from the runner
+o = Orphan(["-a", "TERM"], ["-x", "TERM:0"])
+parent = o.parent.pid
+o.die()
+rc = o.wait()
+recs = o.sigrecs()
+tap.ok(len(recs) == 1 and recs[0][2] == "SIGTERM" and int(recs[0][7]) == o.pid,
+       "-a TERM, the parent dies: the child gets SIGTERM, from the runner", recs)
+tap.ok(rc == 0, "  the child exits 0 on it, and so does the runner (%s)" % rc, o.errlines())
+tap.ok(o.logged(r"selfpipe-run: info: parent pid %d died: SIGTERM is its death signal \(-a\)" % parent),
+       "  log: parent pid P died: SIGTERM is its death signal (-a)", o.errlines())
+tap.ok(o.logged(r"selfpipe-run: info: SIGTERM %s -> SIGTERM to pid %d" % (SENDER % parent, o.child)),
+       "  log: SIGTERM from pid P uid U -> SIGTERM to pid CHILD (the kernel sends it in the parent's name)", o.errlines())
+o.cleanup()
+
+# 2. the usual rules: -m remaps it, and the runner lives on
+o = Orphan(["-a", "HUP", "-m", "HUP:USR1"], ["-x", "TERM:0"])
+o.die()
+got = wait_until(lambda: o.sigrecs(), 10)
+tap.ok(got and [r[2] for r in got] == ["SIGUSR1"], "-a HUP -m HUP:USR1: the child gets SIGUSR1", got)
+tap.ok(o.wait(0.5) is None, "  and the runner lives on", o.errlines())
+os.kill(o.pid, signal.SIGTERM)
+tap.ok(o.wait() == 0, "  until a TERM (%s)" % o.rc)
+o.cleanup()
+
+# 3. a stop signal starts the stop: -k kills a child that ignores it
+o = Orphan(["-a", "TERM", "-k", "300"], ["-i", "TERM"])
+o.die()
+rc = o.wait()
+tap.ok(rc == 128 + signal.SIGKILL and o.logged(r"selfpipe-run: warning: child %d alive 300 ms after SIGTERM -> SIGKILL" % o.child),
+       "-a TERM -k 300, a child ignoring TERM: the stop schedule kills it (exit %s)" % rc, o.errlines())
+o.cleanup()
+
+# 4. -a KILL: the runner dies with its parent, as tini -p SIGKILL; its
+#    child lives on unless -p gives it a signal too
+o = Orphan(["-a", "KILL"], [])
+o.die()
+rc = o.wait()
+settle(0.3)
+tap.ok(rc == -signal.SIGKILL and alive(o.child) and not o.sigrecs(),
+       "-a KILL: the runner dies by SIGKILL with its parent, the child lives on, signalled by nobody (%s)" % rc, o.sigrecs())
+o.cleanup()
+o = Orphan(["-a", "KILL", "-p", "TERM"], ["-x", "TERM:0"])
+o.die()
+rc = o.wait()
+got = wait_until(lambda: o.sigrecs(), 10)
+tap.ok(rc == -signal.SIGKILL and got and got[0][2] == "SIGTERM",
+       "-a KILL -p TERM: the runner dies, and its child gets SIGTERM from the kernel", got)
+o.cleanup()
+
+# 5. the parent alive, sending the -a signal itself: an ordinary delivery
+o = Orphan(["-a", "TERM"], ["-x", "TERM:0"])
+parent = o.parent.pid
+o.send(signal.SIGTERM)
+# still the parent's child: it reaps the runner
+wait_until(lambda: not alive(o.pid), 10)
+tap.ok(o.logged(r"selfpipe-run: info: child %d exited 0" % o.child) and [r[2] for r in o.sigrecs()] == ["SIGTERM"]
+       and not any("died" in l for l in o.errlines()),
+       "-a TERM, a TERM from the living parent: forwarded, and no 'parent died' line", o.errlines())
+o.die()
+o.cleanup()
+
+# 6. without -a, and with -p (the other direction): nothing happens
+for opts, what in (([], "no -a"), (["-p", "TERM"], "-p TERM (the child's signal when the runner dies)")):
+    o = Orphan(opts, ["-x", "TERM:0"])
+    o.die()
+    settle(0.5)
+    tap.ok(not o.sigrecs() and o.wait(0.1) is None and not any("died" in l for l in o.errlines()),
+           "%s: the parent's death reaches nobody; the runner lives on" % what, o.errlines())
+    o.cleanup()
+
+tap.done()
