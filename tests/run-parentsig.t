@@ -6,101 +6,40 @@
 # -a, or with -p (the child's signal when the runner dies), a dying
 # parent changes nothing.
 
-import ctypes, os, re, signal, subprocess, sys, tempfile
+import os, re, signal, sys
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from sprun_lib import *
+from joblib import Job
 
 tap = Tap()
 check_setup(tap)
-
-# the runner, orphaned, is reparented to us: we can wait for it
-PR_SET_CHILD_SUBREAPER = 36
-ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-
-# The parent that dies: starts the runner, says its pid, and exits when
-# its stdin closes (or sends the runner a signal first, on "kill N").
-PARENT = r"""
-import os, subprocess, sys
-err = open(sys.argv[1], "wb")
-p = subprocess.Popen(sys.argv[2:], stderr=err, stdin=subprocess.DEVNULL)
-os.write(1, b"%d\n" % p.pid)
-for line in sys.stdin:
-    os.kill(p.pid, int(line.split()[1]))
-os._exit(0)
-"""
 
 # the sender as the log names it: a pid, maybe its command name
 SENDER = r"from pid %d(?: \([^)]*\))? uid \d+"
 
 
-class Orphan:
+class Orphan(Job):
     """selfpipe-run ropts -- sprun-child cargs, started by a parent that
     dies on die()."""
 
     def __init__(self, ropts, cargs):
-        self.dir = tempfile.mkdtemp(prefix="sprun-pdeath-")
-        self.rec = os.path.join(self.dir, "rec")
-        self.errpath = os.path.join(self.dir, "err")
-        cmd = runner_cmd(list(ropts) + ["--", CHILD, "-o", self.rec] + list(cargs))
-        self.parent = subprocess.Popen([CHILD_PY, "-c", PARENT, self.errpath] + cmd,
-                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        self.pid = int(self.parent.stdout.readline())
-        self.child = int(wait_until(lambda: self.field("ready", 3), 10) or 0)
-        self.rc = None
-
-    def field(self, what, i):
-        for l in file_lines(self.rec):
-            f = l.split()
-            if len(f) > i and f[1] == what:
-                return f[i]
-        return None
+        Job.__init__(self, runner_cmd(list(ropts) + ["--"]), cargs, how="parent")
+        self.ready()
 
     def sigrecs(self):
-        return [l.split() for l in file_lines(self.rec) if l.split()[1:2] == ["sig"]]
+        return self.records()
 
     def send(self, sig):
-        self.parent.stdin.write(b"kill %d\n" % sig)
-        self.parent.stdin.flush()
-
-    def die(self):
-        self.parent.stdin.close()
-        self.parent.wait()
-
-    def wait(self, timeout=10):
-        def gone():
-            try:
-                p, st = os.waitpid(self.pid, os.WNOHANG)
-            except ChildProcessError:
-                return None
-            if p:
-                self.rc = os.WEXITSTATUS(st) if os.WIFEXITED(st) else -os.WTERMSIG(st)
-                return True
-            return False
-        wait_until(gone, timeout)
-        return self.rc
-
-    def errlines(self):
-        return [l for l in file_lines(self.errpath) if not re.match(r"^==\d+==", l)]
+        self.p.stdin.write(b"kill %d\n" % sig)
+        self.p.stdin.flush()
 
     def logged(self, pattern):
         return any(re.match(pattern + "$", l) for l in self.errlines())
 
-    def cleanup(self):
-        for pid in (self.pid, self.child):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
-        try:
-            os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            pass
-        subprocess.call(["rm", "-rf", self.dir])
-
 
 # 1. -a TERM: the parent dies, the child gets TERM from the runner
 o = Orphan(["-a", "TERM"], ["-x", "TERM:0"])
-parent = o.parent.pid
+parent = o.p.pid
 o.die()
 rc = o.wait()
 recs = o.sigrecs()
@@ -150,7 +89,7 @@ o.cleanup()
 
 # 5. the parent alive, sending the -a signal itself: an ordinary delivery
 o = Orphan(["-a", "TERM"], ["-x", "TERM:0"])
-parent = o.parent.pid
+parent = o.p.pid
 o.send(signal.SIGTERM)
 # still the parent's child: it reaps the runner
 wait_until(lambda: not alive(o.pid), 10)

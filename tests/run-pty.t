@@ -1,53 +1,26 @@
 #!/usr/bin/env python3
 # ISC license. selfpipe-run on a terminal: what the terminal sends to the
 # foreground process group (^C, ^Z, WINCH) already reached the child and
-# is not forwarded again; with -g the child is not in the foreground
-# group, so the runner forwards it.
+# is not forwarded again; with -g the child's group takes the terminal
+# as a job of its own (a child reading it does not stop; ^Z stops the
+# runner too; the terminal comes back when the child ends), unless the
+# runner's stdin and stdout are elsewhere: then the runner forwards.
 
 import fcntl, os, signal, struct, sys, termios, time
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from sprun_lib import *
+from joblib import PTY_LEADER, pty_preexec
 
 tap = Tap()
 check_setup(tap)
-
-# A shell-like layout: a session leader that owns the terminal and runs
-# the runner as the foreground job in a process group of its own (so
-# that group is not orphaned and ^Z really stops it).
-LEADER = r"""
-import os, sys, signal
-tty = os.open("/dev/tty", os.O_RDWR)
-pid = os.fork()
-if pid == 0:
-    os.setpgid(0, 0)
-    signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-    os.tcsetpgrp(tty, os.getpgrp())
-    signal.signal(signal.SIGTTOU, signal.SIG_DFL)
-    os.execvp(sys.argv[1], sys.argv[1:])
-while True:
-    p, st = os.waitpid(pid, os.WUNTRACED)
-    if not os.WIFSTOPPED(st):
-        break
-# who holds the terminal once the job is over: "fg-group job-group"
-if os.environ.get("SP_FG_AFTER"):
-    with open(os.environ["SP_FG_AFTER"], "w") as f:
-        f.write("%d %d" % (os.tcgetpgrp(tty), pid))
-os._exit(os.WEXITSTATUS(st) if os.WIFEXITED(st) else 128 + os.WTERMSIG(st))
-"""
 
 def on_pty(ropts, cargs, std_on_tty=True, prog=None, env=None):
     """The runner as the foreground job of a terminal (its controlling
     terminal); std_on_tty: its stdin and stdout are the terminal, or
     else /dev/null."""
     master, slave = os.openpty()
-    def ctty():
-        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
-        if not std_on_tty:
-            null = os.open("/dev/null", os.O_RDWR)
-            os.dup2(null, 0)
-            os.dup2(null, 1)
-    r = Run(ropts, cargs, prog=prog, stdout=slave, start_new_session=True, preexec_fn=ctty, stdin=slave,
-            pre=[sys.executable, "-c", LEADER], env=env)
+    r = Run(ropts, cargs, prog=prog, stdout=slave, start_new_session=True, preexec_fn=pty_preexec(std_on_tty),
+            stdin=slave, pre=[sys.executable, "-c", PTY_LEADER], env=env)
     os.close(slave)
     r.master = master
     def runner_pid():
