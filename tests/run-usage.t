@@ -75,6 +75,9 @@ usage_error 32 -a 32 $prog
 usage_error "SIGSTOP cannot be caught" -a STOP $prog
 usage_error "SIGCHLD is the runner's own" -a CHLD $prog
 usage_error "SIGSEGV" -a SEGV $prog
+usage_error "-t 0 leaves -k" -t 0 -k 100 $prog
+usage_error "-t 0 leaves -k" -t 0 -S TERM/100,KILL $prog
+usage_error "-t 0 leaves -k" -t 0 -D 100 $prog
 usage_error FOO -t TERM,FOO $prog
 usage_error 99 -t 99 $prog
 usage_error '' -t TERM,,HUP $prog

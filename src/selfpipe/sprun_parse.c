@@ -142,6 +142,8 @@ static int parse_stopsigs (sprun_config *cfg, char const *list, errbuf *e)
 {
   char const *s = list ;
   memset(cfg->stopsig, 0, sizeof(cfg->stopsig)) ;
+  /* -t 0: no stop signal, so no SIGCONT after any forward */
+  if (s[0] == '0' && !s[1]) return 0 ;
   for (;;)
   {
     int sig ;
@@ -428,6 +430,8 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
     return err3(&e, cfg->upgradeusr != SIGUSR2 ? "-u" : "-q", " needs -U: it names a signal of the upgrade", "") ;
   if (!cfg->upgradesig && cfg->check) return err3(&e, "-C needs -U: it checks the new master of an upgrade", "", "") ;
   if (readiness_options(cfg, &e) < 0) return -1 ;
+  if (!memchr(cfg->stopsig, 1, sizeof(cfg->stopsig)) && (cfg->stop.n > 1 || cfg->stopopt == 'S' || cfg->stopdelay))
+    return err3(&e, "-t 0 leaves -k, -S and -D nothing to start them: no stop signal", "", "") ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
 }
