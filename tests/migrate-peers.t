@@ -269,7 +269,7 @@ if row("dumb-init", "dumb-init -c / selfpipe-run"):
 if row("dumb-init", "dumb-init -r / selfpipe-run -m"):
     got = lambda j: [x for x in j.sigs() if x != "SIGHUP"]
     for ropt, mopts, sig, want in (("15:3", ["-t", "0", "-m", "TERM:QUIT"], signal.SIGTERM, ["SIGQUIT"]),
-                                   ("10:0", ["-m", "USR1:0"], signal.SIGUSR1, []), ("10:12", ["-m", "10:12"], signal.SIGUSR1, ["SIGUSR2"])):
+                                   ("10:0", ["-m", "USR1:0"], signal.SIGUSR1, []), ("10:12", ["-m", "USR1:USR2"], signal.SIGUSR1, ["SIGUSR2"])):
         for flag in ("-r", "--rewrite"):
             a = run(dumb(flag, ropt), ["-x", "HUP:0"], sigs=[sig], end=signal.SIGHUP)
             b = run(ours(*mopts), ["-x", "HUP:0"], sigs=[sig], end=signal.SIGHUP)
