@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "sprun.h"
@@ -22,11 +21,12 @@
 static int tty = -1 ;
 static pid_t job ;   /* the child's group while it may hold the terminal */
 
+ /* tcgetpgrp fails (ENOTTY) on anything but the caller's controlling
+    terminal: no need to ask which session a terminal is for */
 static int controlling (void)
 {
-  pid_t sid = getsid(0) ;
   for (int fd = 0 ; fd < 3 ; fd++)
-    if (isatty(fd) && tcgetsid(fd) == sid && tcgetpgrp(fd) == getpgrp()) return fd ;
+    if (tcgetpgrp(fd) == getpgrp()) return fd ;
   return -1 ;
 }
 
