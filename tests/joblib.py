@@ -46,15 +46,27 @@ def pty_preexec(std_on_tty=True):
     return f
 
 
-# The parent that dies: starts its argv, says the pid, sends it the
-# signals named on its stdin ("kill N"), and exits when stdin closes.
+# The parent that dies: forks its argv, says the pid before letting it
+# run (so the pid is out even if the child kills it at once), sends it
+# the signals named on its stdin ("kill N"), and exits when stdin closes.
 DYING_PARENT = r"""
-import os, subprocess, sys
-err = open(sys.argv[1], "wb")
-p = subprocess.Popen(sys.argv[2:], stderr=err, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-os.write(1, b"%d\n" % p.pid)
+import os, sys
+err = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+r, w = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.close(w)
+    os.read(r, 1)
+    null = os.open("/dev/null", os.O_RDWR)
+    os.dup2(null, 0)
+    os.dup2(null, 1)
+    os.dup2(err, 2)
+    os.execvp(sys.argv[2], sys.argv[2:])
+os.close(r)
+os.write(1, b"%d\n" % pid)
+os.close(w)
 for line in sys.stdin:
-    os.kill(p.pid, int(line.split()[1]))
+    os.kill(pid, int(line.split()[1]))
 os._exit(0)
 """
 

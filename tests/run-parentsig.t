@@ -6,7 +6,7 @@
 # -a, or with -p (the child's signal when the runner dies), a dying
 # parent changes nothing.
 
-import os, re, signal, sys
+import os, re, signal, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from sprun_lib import *
 from joblib import Job
@@ -107,5 +107,59 @@ for opts, what in (([], "no -a"), (["-p", "TERM"], "-p TERM (the child's signal 
     tap.ok(not o.sigrecs() and o.wait(0.1) is None and not any("died" in l for l in o.errlines()),
            "%s: the parent's death reaches nobody; the runner lives on" % what, o.errlines())
     o.cleanup()
+
+# 7. the race: the parent dies after the runner read it, before the prctl
+#    took hold. A preloaded prctl() kills the parent first and waits until
+#    the runner is reparented; the runner must see it, and send itself the
+#    -a signal.
+SHIM = r"""
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/prctl.h>
+int prctl (int option, ...)
+{
+  va_list ap ;
+  unsigned long a[4] ;
+  int (*real)(int, ...) = (int (*)(int, ...))dlsym(RTLD_NEXT, "prctl") ;
+  va_start(ap, option) ;
+  for (int i = 0 ; i < 4 ; i++) a[i] = va_arg(ap, unsigned long) ;
+  va_end(ap) ;
+  if (option == PR_SET_PDEATHSIG)
+  {
+    struct timespec ts = { 0, 1000000 } ;
+    pid_t parent = getppid() ;
+    kill(parent, SIGKILL) ;
+    for (int i = 0 ; i < 10000 && getppid() == parent ; i++) nanosleep(&ts, 0) ;
+  }
+  return real(option, a[0], a[1], a[2], a[3]) ;
+}
+"""
+d = tempfile.mkdtemp(prefix="sprun-shim-")
+src, so = os.path.join(d, "shim.c"), os.path.join(d, "shim.so")
+with open(src, "w") as f:
+    f.write(SHIM)
+built = subprocess.call([os.environ.get("CC", "cc"), "-shared", "-fPIC", "-o", so, src, "-ldl"]) == 0
+if not built:
+    tap.ok(False, "the prctl shim for the race compiles (cc -shared)")
+else:
+    os.environ["LD_PRELOAD"] = so
+    # the sanitizer runtime must come first; here it comes second, on purpose
+    os.environ["ASAN_OPTIONS"] = os.environ.get("ASAN_OPTIONS", "") + ":verify_asan_link_order=0"
+    o = Job(runner_cmd(["-a", "TERM", "--"]), ["-x", "TERM:0"], how="parent")
+    del os.environ["LD_PRELOAD"]
+    parent = o.p.pid
+    rc = o.wait()
+    # it comes as the child starts: before its handlers (killed, 143) or after (exit 0)
+    tap.ok(rc in (0, 128 + signal.SIGTERM)
+           and any(re.match(r"selfpipe-run: info: parent pid %d died: SIGTERM is its death signal \(-a\)$" % parent, l) for l in o.errlines())
+           and any(re.match(r"selfpipe-run: info: SIGTERM %s -> SIGTERM to pid \d+$" % (SENDER % o.pid), l) for l in o.errlines()),
+           "-a TERM, the parent gone between the runner's getppid and its prctl: the runner sends itself SIGTERM, "
+           "and forwards it to the child it then spawns (exit %s)" % rc, o.errlines())
+    o.cleanup()
+subprocess.call(["rm", "-rf", d])
 
 tap.done()
