@@ -218,6 +218,19 @@ if row("tini", "exec failure"):
             rcs.append(p.returncode)
         tap.ok(rcs == [want, want], "exec failure of %s: tini and selfpipe-run both exit %d" % (prog, want), rcs)
 
+if row("tini", "exec failure, other errors"):
+    loop = os.path.join(os.path.dirname(NOEXEC), "loop")
+    os.symlink(loop, loop)
+    rcs = [subprocess.run(cmd + [loop], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode
+           for cmd in (tini(), ours())]
+    tap.ok(rcs == [1, 126], "differs: exec failure of another kind (a symlink loop, ELOOP): tini exits 1, selfpipe-run 126", rcs)
+
+if row("tini", "tini -h, --version"):
+    quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rcs = [subprocess.run(c, **quiet).returncode for c in ([TINI, "-h"], [TINI, "--version"], runner_cmd(["-h"]),
+                                                           runner_cmd(["-V"]), runner_cmd(["--version"]))]
+    tap.ok(rcs == [0] * 5, "tini -h, --version = selfpipe-run -h, -V, --version: print and exit 0", rcs)
+
 if row("tini", "signals tini does not forward"):
     ulimit = __import__("resource")
     ulimit.setrlimit(ulimit.RLIMIT_CORE, (0, 0))
@@ -281,11 +294,18 @@ if row("dumb-init", "dumb-init -r / selfpipe-run -m"):
     done(b)
 
 if row("dumb-init", "dumb-init -v / selfpipe-run -v 2"):
-    for a in (run(dumb("-v"), sigs=[signal.SIGUSR1]), run(dumb(), sigs=[signal.SIGUSR1], env=env(DUMB_INIT_DEBUG="1"))):
+    for a in (run(dumb("-v"), sigs=[signal.SIGUSR1]), run(dumb("--verbose"), sigs=[signal.SIGUSR1]),
+              run(dumb(), sigs=[signal.SIGUSR1], env=env(DUMB_INIT_DEBUG="1"))):
         b = run(ours("-v", "2"), sigs=[signal.SIGUSR1])
         tap.ok(any(re.search(r"\b10\b", l) for l in a.errlines()) and any("SIGUSR1" in l for l in b.errlines()),
-               "dumb-init -v (DUMB_INIT_DEBUG=1), selfpipe-run -v 2: debug lines on stderr name the signal", (a.errlines()[-3:], b.errlines()))
+               "dumb-init -v (--verbose, DUMB_INIT_DEBUG=1), selfpipe-run -v 2: debug lines on stderr name the signal", (a.errlines()[-3:], b.errlines()))
         done(a, b)
+
+if row("dumb-init", "dumb-init -h, -V"):
+    quiet = dict(stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    rcs = [subprocess.run(c, **quiet).returncode for c in [dumb(f) for f in ("-h", "--help", "-V", "--version")]
+           + [runner_cmd([f]) for f in ("-h", "--help", "-V", "--version")]]
+    tap.ok(rcs == [0] * 8, "dumb-init -h, --help, -V, --version = the same four of selfpipe-run: print and exit 0", rcs)
 
 if row("dumb-init", "exec failure"):
     rcs = []
