@@ -119,7 +119,6 @@ def story(h, sup):
     h.ok(gone and cst is not None and cst[0] not in ('Z', 'X') and cst[2] == 'sleep' and cst[1] == os.getpid(),
          'orphan: without -p the child outlives its SIGKILLed runner, orphaned', cst)
 
-
     # shipped: the example's own -k kills a daemon that ignores TERM; under
     # runit, sv stop (which waits 7 s) sees it down in time
     svc = dirs['shipped']
