@@ -5,12 +5,17 @@
 #    child, instead of exit code 143 without it;
 #  - gate: hups that arrive while a -c hook runs fold into one re-run;
 #  - pdeath, orphan: when the supervisor SIGKILLs the runner, -p passes a
-#    signal on to the child; without it the child lives on, orphaned.
-import os, re, signal, sys, time
+#    signal on to the child; without it the child lives on, orphaned;
+#  - shipped: the example exactly as shipped (only its placeholder daemon
+#    replaced by one that ignores TERM): its -k ends the daemon, under
+#    runit within the 7 s that sv stop waits, as every runit example's -k.
+import glob, os, re, signal, sys, time
 sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from intlib import *
 
+# the daemon put in the example as shipped: it ignores TERM, so only -k ends it
+STUBBORN = "sh -c \"trap '' TERM; exec sleep 100000\""
 # the gate's hook takes 2 s and records its environment
 GATE = "exec selfpipe-run -r -c HUP:./slow-check -k 10000 -- sh -c \"trap '' HUP; exec sleep 100000\""
 SLOW_CHECK = '#!/bin/sh\necho "$SELFPIPE_SIGNAL $SELFPIPE_SENDER $SELFPIPE_CHILD" >> hook.runs\nexec sleep 2\n'
@@ -26,6 +31,7 @@ def story(h, sup):
         'noreraise': service('exec selfpipe-run -k 10000 -- sleep 100000'),
         'pdeath': service('exec selfpipe-run -r -p TERM -k 10000 -- sleep 100000'),
         'orphan': service('exec selfpipe-run -r -k 10000 -- sleep 100000'),
+        'shipped': generic_service(h, sup, None, finish=True, daemon=STUBBORN),
         'gate': lambda svc: (gate(svc), h.write(os.path.join(svc, 'slow-check'), SLOW_CHECK, 0o755))})
     uid = os.geteuid()
     st = sup.stamp
@@ -112,6 +118,29 @@ def story(h, sup):
     cst = h.stat(child)
     h.ok(gone and cst is not None and cst[0] not in ('Z', 'X') and cst[2] == 'sleep' and cst[1] == os.getpid(),
          'orphan: without -p the child outlives its SIGKILLed runner, orphaned', cst)
+
+    # shipped: the example's own -k kills a daemon that ignores TERM; under
+    # runit, sv stop (which waits 7 s) sees it down in time
+    svc = dirs['shipped']
+    runner, parent, child = info['shipped']
+    with open(os.path.join(svc, 'run')) as f:
+        k = int(re.search(r' -k (\d+) ', f.read()).group(1))
+    t0 = time.monotonic()
+    if sup.name == 'runit':
+        rc, out = h.run(['sv', 'stop', svc], 30)
+        h.ok(rc == 0 and out.startswith('ok: down'),
+             'shipped: sv stop (its default 7 s wait) reports the service down: -k %d ends it in time: %s' % (k, out.strip()),
+             h.logtext(log_of(svc)))
+        for ex in sorted(glob.glob(os.path.join(h.src, 'doc', 'examples', 'runit', '*', 'run'))):
+            with open(ex) as f:
+                m = re.search(r' -k (\d+) ', f.read())
+            h.ok(m and int(m.group(1)) <= 6000, "%s: -k %s leaves 1 s of sv's 7 s wait" % (os.path.relpath(ex, h.src), m and m.group(1)))
+    else:
+        sup.down(svc)
+    h.ok(h.wait_for(lambda: not h.alive(child), 30), 'shipped: the daemon ignoring TERM is dead')
+    elapsed = time.monotonic() - t0
+    h.ok(elapsed >= k / 1000.0 - 0.1 and h.wait_log(log_of(svc), r'^%sselfpipe-run: warning: child %d alive %d ms after SIGTERM -> SIGKILL$' % (st, child, k), 20),
+         'shipped: it lived through the example\'s -k %d (%.2f s), then the -k warning is in the log' % (k, elapsed), h.logtext(log_of(svc)))
 
 
 main('int-generic', story, [S6, Runit])

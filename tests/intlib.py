@@ -600,9 +600,13 @@ def supervise(h, sup, services):
     return dirs
 
 
-def generic_service(h, sup, line, finish=False):
-    """doc/examples/<suite>/generic with ./run's selfpipe-run line replaced by line."""
-    tpl = 'exec selfpipe-run -r -k 10000 -- your-daemon --foreground'
+def generic_service(h, sup, line, finish=False, daemon=None):
+    """doc/examples/<suite>/generic with ./run's selfpipe-run line replaced
+    by line, or (daemon) only its placeholder daemon replaced by daemon."""
+    with open(os.path.join(h.src, 'doc', 'examples', sup.name, 'generic', 'run')) as f:
+        tpl = re.search(r'^exec selfpipe-run .*$', f.read(), re.M).group(0)
+    if daemon is not None:
+        line = tpl.replace('your-daemon --foreground', daemon)
 
     def setup(svc):
         h.copy_service(sup.name + '/generic', svc, [('run', tpl, line)])

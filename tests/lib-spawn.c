@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <dirent.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "tap.h"
@@ -177,6 +179,76 @@ static void spawn_attrs (char const *self)
   }
 }
 
+ /* The helper, run as "lib-spawn fg": its process group, and the
+    foreground group of the terminal on its stdin. */
+static int fg (void)
+{
+  char buf[64] ;
+  int len = snprintf(buf, sizeof(buf), "%d %d\n", (int)getpgrp(), (int)tcgetpgrp(0)) ;
+  return write(1, buf, len) == len ? 0 : 111 ;
+}
+
+ /* In a forked process that leads a new session, a new terminal its
+    controlling one: sp_spawn "lib-spawn fg" with flags (attr.tty the
+    terminal, or -1 with badtty), its stdin the terminal. What it saw,
+    and how sp_spawn ended, come back as "pgid fg errno failed". */
+static void on_terminal (char const *self, unsigned int flags, int badtty, int out)
+{
+  char buf[64] ;
+  char const *cargv[3] = { self, "fg", 0 } ;
+  sp_spawnattr a = SP_SPAWNATTR_ZERO ;
+  int m, t, p[2], v[2] = { 0, 0 }, e ;
+  ssize_t len = 0, r ;
+  pid_t pid ;
+  /* not openpty: valgrind does not know its TIOCGPTPEER */
+  if (setsid() < 0 || (m = posix_openpt(O_RDWR | O_NOCTTY)) < 0 || grantpt(m) < 0 || unlockpt(m) < 0) _exit(111) ;
+  if ((t = open(ptsname(m), O_RDWR | O_NOCTTY)) < 0 || ioctl(t, TIOCSCTTY, 0) < 0 || pipe2(p, O_CLOEXEC) < 0) _exit(111) ;
+  a.flags = flags ;
+  a.tty = badtty ? -1 : t ;
+  a.fds[a.nfds++] = (sp_spawnfd){ .from = t, .to = 0 } ;
+  a.fds[a.nfds++] = (sp_spawnfd){ .from = p[1], .to = 1 } ;
+  pid = sp_spawn(self, cargv, (char const *const *)environ, &a) ;
+  e = pid < 0 ? errno : 0 ;
+  close(p[1]) ;
+  while ((r = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0) len += r ;
+  buf[len] = 0 ;
+  if (pid > 0) reap(pid) ;
+  sscanf(buf, "%d %d", v, v + 1) ;
+  dprintf(out, "%d %d %d %s\n", v[0], v[1], e, a.failed ? a.failed : "-") ;
+  _exit(0) ;
+}
+
+static int terminal_case (char const *self, unsigned int flags, int badtty, int *v, char *failed, size_t max)
+{
+  char buf[160] ;
+  int p[2], n = 0 ;
+  ssize_t len = 0, r ;
+  pid_t pid ;
+  if (pipe(p) < 0 || (pid = fork()) < 0) return -1 ;
+  if (!pid) { close(p[0]) ; on_terminal(self, flags, badtty, p[1]) ; }
+  close(p[1]) ;
+  while ((r = read(p[0], buf + len, sizeof(buf) - 1 - len)) > 0) len += r ;
+  close(p[0]) ;
+  buf[len] = 0 ;
+  reap(pid) ;
+  if (sscanf(buf, "%d %d %d %n", v, v + 1, v + 2, &n) < 3 || !n) return -1 ;
+  snprintf(failed, max, "%.*s", (int)strcspn(buf + n, "\n"), buf + n) ;
+  return 0 ;
+}
+
+static void spawn_foreground (char const *self)
+{
+  int v[3] ;
+  char failed[64] ;
+  ok(!terminal_case(self, SP_SPAWN_SETPGID | SP_SPAWN_FOREGROUND, 0, v, failed, sizeof(failed)) && v[0] > 0 && v[1] == v[0],
+    "SP_SPAWN_FOREGROUND: the child's new group is the terminal's foreground group when it runs (%d %d)", v[0], v[1]) ;
+  ok(!terminal_case(self, SP_SPAWN_SETPGID, 0, v, failed, sizeof(failed)) && v[0] > 0 && v[1] > 0 && v[1] != v[0],
+    "without it, SP_SPAWN_SETPGID leaves the terminal to the caller's group (%d %d)", v[0], v[1]) ;
+  ok(!terminal_case(self, SP_SPAWN_SETPGID | SP_SPAWN_FOREGROUND, 1, v, failed, sizeof(failed)) && v[2] == EBADF
+     && !strcmp(failed, "give the terminal to the process group"),
+    "SP_SPAWN_FOREGROUND with no terminal (tty -1): -1 EBADF, failed = \"%s\" (errno %d)", failed, v[2]) ;
+}
+
 static int no_children_left (void)
 {
   return waitpid(-1, 0, WNOHANG) == -1 && errno == ECHILD ;
@@ -337,6 +409,7 @@ int main (int argc, char const *const *argv)
 
   if (argc > 1 && !strcmp(argv[1], "report")) return report() ;
   if (argc > 1 && !strcmp(argv[1], "ids")) return ids() ;
+  if (argc > 1 && !strcmp(argv[1], "fg")) return fg() ;
 
    /* our own process group: the hammer kills it as a whole */
   if (setpgid(0, 0) < 0) { perror("setpgid") ; return 111 ; }
@@ -440,6 +513,7 @@ int main (int argc, char const *const *argv)
   spawn_errors() ;
   spawn_noshebang() ;
   spawn_attrs(argv[0]) ;
+  spawn_foreground(argv[0]) ;
   hammer(under_valgrind() ? 40 : 300) ;
 
   sp_finish() ;

@@ -69,6 +69,15 @@ usage_error RTMIN+99 -p RTMIN+99 $prog
 usage_error RTMAX-99 -p RTMAX-99 $prog
 usage_error SIGSIGHUP -p SIGSIGHUP $prog
 usage_error HUPX -p HUPX $prog
+usage_error FOO -a FOO $prog
+usage_error 0 -a 0 $prog
+usage_error 32 -a 32 $prog
+usage_error "SIGSTOP cannot be caught" -a STOP $prog
+usage_error "SIGCHLD is the runner's own" -a CHLD $prog
+usage_error "SIGSEGV" -a SEGV $prog
+usage_error "-t 0 leaves -k" -t 0 -k 100 $prog
+usage_error "-t 0 leaves -k" -t 0 -S TERM/100,KILL $prog
+usage_error "-t 0 leaves -k" -t 0 -D 100 $prog
 usage_error FOO -t TERM,FOO $prog
 usage_error 99 -t 99 $prog
 usage_error '' -t TERM,,HUP $prog

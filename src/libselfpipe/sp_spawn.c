@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -17,13 +18,32 @@
     stays 0 when the fork or the exec did.
  */
 
-static char const *const stepname[5] = { 0, "setsid", "setpgid", "set the parent death signal", "set up descriptors" } ;
+static char const *const stepname[6] = { 0, "setsid", "setpgid", "set the parent death signal", "set up descriptors", "give the terminal to the process group" } ;
+
+ /* A job's group takes the terminal, as a shell gives it: SIGTTOU is
+    blocked across tcsetpgrp, or the kernel would stop a group that is
+    not yet the foreground one for asking. */
+static int take_terminal (int fd)
+{
+  sigset_t ttou, mask ;
+  int r ;
+  sigemptyset(&ttou) ;
+  sigaddset(&ttou, SIGTTOU) ;
+  sigprocmask(SIG_BLOCK, &ttou, &mask) ;
+  r = tcsetpgrp(fd, getpgrp()) ;
+  sigprocmask(SIG_SETMASK, &mask, 0) ;
+  return r ;
+}
 
 static unsigned int child_steps (sp_spawnattr const *attr, pid_t parent)
 {
   /* a new session is a new process group too */
   if (attr->flags & SP_SPAWN_SETSID) { if (setsid() < 0) return 1 ; }
-  else if (attr->flags & SP_SPAWN_SETPGID && setpgid(0, 0) < 0) return 2 ;
+  else if (attr->flags & SP_SPAWN_SETPGID)
+  {
+    if (setpgid(0, 0) < 0) return 2 ;
+    if (attr->flags & SP_SPAWN_FOREGROUND && take_terminal(attr->tty) < 0) return 5 ;
+  }
   if (attr->pdeathsig)
   {
     if (prctl(PR_SET_PDEATHSIG, attr->pdeathsig) < 0) return 3 ;

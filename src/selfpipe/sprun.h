@@ -15,7 +15,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -50,6 +50,7 @@ struct sprun_config_s
   unsigned int stopdelay ;         /* -D, ms; 0: none */
   int exitzero ;                   /* -e: this exit code is reported as 0; -1: none */
   int pdeathsig ;                  /* -p; 0: none */
+  int parentsig ;                  /* -a: the runner's own parent death signal; 0: none */
   unsigned char timestamp ;        /* -T */
   unsigned char pgroup ;           /* -g */
   unsigned char subreaper ;        /* -s */
@@ -272,6 +273,12 @@ extern size_t sprun_fmt_status (char *, int) ;
 #define SPRUN_STATUS_MAX 40
 
 extern void sprun_trap (void) ;
+extern void sprun_parentsig_init (void) ;
+extern void sprun_parentsig_check (sp_info const *) ;
+extern void sprun_tty_spawnattr (sp_spawnattr *) ;
+extern void sprun_tty_spawned (pid_t) ;
+extern void sprun_tty_stopped (int) ;
+extern void sprun_tty_ended (void) ;
 extern void sprun_spawn (char const *const *) ;
 extern void sprun_signal (sp_info const *) ;
 extern void sprun_deliver (sprun_event *) ;

@@ -27,7 +27,7 @@ static char const help[] =
   "                          exec selfpipe-run -r -k 10000 -- daemon --foreground\n"
   "  a runit run script:     exec 2>&1\n"
   "                          exec selfpipe-run -k 5000 -m TERM:QUIT -- nginx -g 'daemon off;'\n"
-  "  a container entrypoint: ENTRYPOINT [\"/selfpipe-run\", \"-g\", \"-k\", \"10000\", \"--\"]\n"
+  "  a container entrypoint: ENTRYPOINT [\"/selfpipe-run\", \"-g\", \"-k\", \"8000\", \"--\"]\n"
   "\n"
   "-V prints the version. The manual: selfpipe-run(1), doc/selfpipe-run.html.\n" ;
 

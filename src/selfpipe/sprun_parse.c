@@ -142,6 +142,8 @@ static int parse_stopsigs (sprun_config *cfg, char const *list, errbuf *e)
 {
   char const *s = list ;
   memset(cfg->stopsig, 0, sizeof(cfg->stopsig)) ;
+  /* -t 0: no stop signal, so no SIGCONT after any forward */
+  if (s[0] == '0' && !s[1]) return 0 ;
   for (;;)
   {
     int sig ;
@@ -257,6 +259,16 @@ static int parse_upgrade (sprun_config *cfg, char const *word, errbuf *e)
   return 0 ;
 }
 
+ /* -a sig: a signal the runner routes, or KILL: the runner then dies
+    with its parent, as under tini -p SIGKILL */
+static int parse_parentsig (sprun_config *cfg, char const *word, errbuf *e)
+{
+  char const *why ;
+  if (!scan_sig(word, &cfg->parentsig, 0)) return err3(e, "-a ", word, ": unknown signal") ;
+  why = cfg->parentsig == SIGKILL ? 0 : sprun_source_refusal(cfg->parentsig) ;
+  return why ? refused(e, "-a ", word, cfg->parentsig, why) : 0 ;
+}
+
  /* -u, -q, -C: how a -U upgrade goes */
 static int upgrade_option (sprun_config *cfg, int c, char const *arg, errbuf *e)
 {
@@ -303,7 +315,7 @@ static int readiness_options (sprun_config const *cfg, errbuf *e)
 }
 
  /* Every option; a colon after those that take an argument. */
-static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:m:c:w:P:U:u:q:NHn:d:R:W:C:" ;
+static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:a:m:c:w:P:U:u:q:NHn:d:R:W:C:" ;
 
  /* What subgetopt did not take: --help and --version, or an error */
 
@@ -369,6 +381,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 't' : return parse_stopsigs(cfg, l->arg, e) ;
     case 'p' :
       return scan_sig(l->arg, &cfg->pdeathsig, 0) ? 0 : err3(e, "-p ", l->arg, ": unknown signal") ;
+    case 'a' : return parse_parentsig(cfg, l->arg, e) ;
     case 'N' : case 'H' : case 'n' : case 'd' : case 'R' : case 'W' :
       return readiness_option(cfg, c, l->arg, e) ;
     case 'm' : return parse_map(cfg, l->arg, e) ;
@@ -417,6 +430,8 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
     return err3(&e, cfg->upgradeusr != SIGUSR2 ? "-u" : "-q", " needs -U: it names a signal of the upgrade", "") ;
   if (!cfg->upgradesig && cfg->check) return err3(&e, "-C needs -U: it checks the new master of an upgrade", "", "") ;
   if (readiness_options(cfg, &e) < 0) return -1 ;
+  if (!memchr(cfg->stopsig, 1, sizeof(cfg->stopsig)) && (cfg->stop.n > 1 || cfg->stopopt == 'S' || cfg->stopdelay))
+    return err3(&e, "-t 0 leaves -k, -S and -D nothing to start them: no stop signal", "", "") ;
   if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
   return l.ind ;
 }

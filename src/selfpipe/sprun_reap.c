@@ -54,6 +54,7 @@ void sprun_reap (void)
     if (pid == sprun.child)
     {
       sprun.child = 0 ;
+      sprun_tty_ended() ;
       /* -P: the launcher or the master; the service may go on */
       if (sprun_follow_ended(pid, wstat)) continue ;
       sprun_follow_orphans(wstat) ;

@@ -38,6 +38,7 @@ static void child_changed (sp_info const *info)
     char name[SP_SIGNAME_MAX + 1] ;
     name[sp_sig_fmt(name, info->status)] = 0 ;
     sprun_log(SPRUN_DEBUG, "child ", fmt, " stopped by ", name) ;
+    sprun_tty_stopped(info->status) ;
   }
   else if (info->code == CLD_CONTINUED)
     sprun_log(SPRUN_DEBUG, "child ", fmt, " continued") ;
@@ -67,6 +68,7 @@ void sprun_signal (sp_info const *info)
     return ;
   }
   if (sig <= 0 || sig >= SP_NSIG) return ;
+  sprun_parentsig_check(info) ;
   if (sprun_follow_hold(info)) return ;
   sprun_event_init(&ev, info) ;
   if (self_caused(info))

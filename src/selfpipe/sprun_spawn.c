@@ -23,7 +23,8 @@ static int exec_exitcode (int e)
   }
 }
 
- /* The child, in its own group with -g, with the parent death signal
+ /* The child, in its own group with -g (holding the terminal, if the
+    runner did), with the parent death signal
     of -p. A failure before the exec is the runner's, not prog's: 111. */
 
 void sprun_spawn (char const *const *argv)
@@ -34,6 +35,7 @@ void sprun_spawn (char const *const *argv)
   if (cfg->pgroup) attr.flags |= SP_SPAWN_SETPGID ;
   attr.pdeathsig = cfg->pdeathsig ;
   sprun_ready_spawnattr(&attr) ;
+  sprun_tty_spawnattr(&attr) ;
   pid = sp_spawn(argv[0], argv, (char const *const *)environ, &attr) ;
   if (pid < 0)
   {
@@ -41,6 +43,7 @@ void sprun_spawn (char const *const *argv)
     strerr_diefu2sys(exec_exitcode(errno), "spawn ", argv[0]) ;
   }
   sprun_ready_spawned() ;
+  sprun_tty_spawned(pid) ;
   sprun.child = pid ;
   sprun_target_set(pid, cfg->pgroup) ;
 }

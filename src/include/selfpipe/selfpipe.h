@@ -59,6 +59,7 @@ extern pid_t sp_fork (void) ;
 #define SP_SPAWN_SETSID 0x01   /* a new session (and process group) */
 #define SP_SPAWN_SETPGID 0x02  /* a new process group */
 #define SP_SPAWN_NOPATH 0x04   /* exec file as given: no PATH search */
+#define SP_SPAWN_FOREGROUND 0x08  /* with SETPGID: the new group gets the terminal on tty */
 #define SP_SPAWN_FDMAX 8
 
 typedef struct sp_spawnfd_s sp_spawnfd ;
@@ -76,8 +77,9 @@ struct sp_spawnattr_s
   unsigned int nfds ;
   sp_spawnfd fds[SP_SPAWN_FDMAX] ;    /* kept open in the child */
   char const *failed ;                /* set by sp_spawn: the setup step that failed, 0 if none */
+  int tty ;                           /* SP_SPAWN_FOREGROUND: the terminal's fd */
 } ;
-#define SP_SPAWNATTR_ZERO { .flags = 0, .pdeathsig = 0, .nfds = 0, .failed = 0 }
+#define SP_SPAWNATTR_ZERO { .flags = 0, .pdeathsig = 0, .nfds = 0, .failed = 0, .tty = -1 }
 
 extern pid_t sp_spawn (char const *, char const *const *, char const *const *, sp_spawnattr *) ;
 
