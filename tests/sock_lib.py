@@ -110,3 +110,16 @@ def fails(cmd, env=None, **kw):
     r = subprocess.run(list(cmd) + ["touch", mark], env=env, capture_output=True, text=True,
                        stdin=subprocess.DEVNULL, timeout=scaled(20), **kw)
     return r.returncode, r.stderr.splitlines(), os.path.exists(mark)
+
+
+def usage_mismatches(cmd, name, cases):
+    """Runs cmd + args for each (args, line) of cases, each a usage error:
+    what differs from exit 100, the one line "NAME: usage: LINE" and
+    prog not run ([] when all agree)."""
+    out = []
+    for args, line in cases:
+        got = fails(list(cmd) + list(args))
+        want = (100, ["%s: usage: %s" % (name, line)], False)
+        if got != want:
+            out.append((args, got))
+    return out
