@@ -57,7 +57,7 @@ LIB_LOBJS := $(patsubst src/%.c,$(SP_BUILDDIR)/obj/%.lo,$(LIB_SOURCES))
 STATIC_LIB := $(SP_BUILDDIR)/libselfpipe.a
 SHARED_LIB := $(SP_BUILDDIR)/$(SHLIB)
 BINS := $(addprefix $(SP_BUILDDIR)/,$(BIN_TARGETS))
-HEADERS_ALL := $(wildcard src/include/selfpipe/*.h) $(wildcard src/libselfpipe/*.h) $(wildcard src/selfpipe/*.h)
+HEADERS_ALL := $(wildcard src/include/selfpipe/*.h) $(wildcard src/libselfpipe/*.h) $(wildcard src/selfpipe/*.h) $(wildcard src/sockets/*.h)
 
 # Extra pieces (tests, benchmarks, bindings...) add to these in mk/*.mak.
 ALL_TARGETS := $(STATIC_LIB) $(BINS) $(SP_BUILDDIR)/selfpipe.pc

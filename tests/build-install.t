@@ -4,7 +4,8 @@
 # installed is where configure said; doc/examples/server.c compiles
 # against the installed library with nothing but what
 # `pkg-config --cflags --libs selfpipe` says (and skalibs, which it
-# uses itself), and runs; the installed selfpipe-run runs; DESTDIR
+# uses itself), and runs; the installed selfpipe-run runs, and so does
+# a selfpipe-bind, selfpipe-listenfds chain; DESTDIR
 # stages the same files under another root.
 
 . "$SP_SRC/tests/tap.sh"
@@ -51,6 +52,14 @@ kill -TERM $pid 2>/dev/null ; wait $pid ; rc=$?
 [ "$("$prefix/bin/selfpipe-run" -V)" = "selfpipe-run $version" ] ; t $? "the installed selfpipe-run -V: selfpipe-run $version"
 "$prefix/bin/selfpipe-run" -v 0 sh -c 'exit 3' ; rc=$?
 [ $rc -eq 3 ] ; t $? "the installed selfpipe-run runs a child and exits with its code (exit $rc)"
+
+missing=
+for f in bin/selfpipe-bind bin/selfpipe-listenfds share/man/man1/selfpipe-bind.1 share/man/man1/selfpipe-listenfds.1 ; do
+  test -e "$prefix/$f" || missing="$missing $f"
+done
+test -z "$missing" ; t $? "installed: selfpipe-bind, selfpipe-listenfds and their man pages${missing:+ (missing:$missing)}"
+out=$("$prefix/bin/selfpipe-bind" -u "$scratch/chain.sock" "$prefix/bin/selfpipe-listenfds" -D nginx sh -c 'echo "$NGINX"' 2>&1)
+[ "$out" = "3;" ] ; t $? "the installed chain selfpipe-bind -u path selfpipe-listenfds -D nginx: NGINX=$out"
 
 ( cd "$scratch/tree" && make install DESTDIR="$scratch/dest" ) > "$scratch/log" 2>&1
 t $? "make install DESTDIR=..." "$scratch/log"

@@ -6,6 +6,9 @@
 # the exit codes, the hooks' environment and the log lines. For
 # libselfpipe: the functions of the header, of both pages and of the
 # man page links, their prototypes, the macros and the errno values.
+# For the chain-loaders (selfpipe-bind, selfpipe-listenfds): the usage
+# string (source, printed), synopses, options, exit codes, log lines,
+# and selfpipe-listenfds's dialects.
 # Each check is also run on a page with something taken out, so that a
 # check that sees nothing cannot pass.
 
@@ -454,6 +457,139 @@ class Library(unittest.TestCase):
         h = lib_html_errnos(self.html)
         self.assertGreaterEqual(len(h), 8, h)
         self.assertEqual(compare(lib_man_errnos(self.man), h), [])
+
+
+# --- the chain-loaders
+
+LOADERS = ("selfpipe-bind", "selfpipe-listenfds")
+
+
+def loader_source_usage(name):
+    """The USAGE of src/sockets/NAME.c, one string literal."""
+    m = re.search(r'(?m)^#define USAGE "((?:[^"\\]|\\.)*)"$', read("src", "sockets", name + ".c"))
+    return m and m.group(1)
+
+
+def loader_options(usage):
+    """The options of a synopsis, an argument with a [...] of its own kept
+    whole: ["-b backlog", "-u path[,mode]", ...]."""
+    return [(o + " " + a) if a else o for o, a in re.findall(r"\[ (-\w)(?: ((?:[^\[\]\s]|\[[^\]]*\])+))? \]", usage)]
+
+
+def loader_printed_usage(name):
+    r = subprocess.run([os.path.join(pytap.BUILD, name)], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    m = re.match(r"%s: usage: (.*)\n$" % re.escape(name), r.stderr)
+    return r.returncode, m and m.group(1)
+
+
+def loader_html_logs(page):
+    pre = html_pre(html_section(page, "Log lines"))
+    return sorted({l.strip() for l in (pre[0].split("\n") if pre else []) if l.strip()})
+
+
+def source_dialects():
+    return re.findall(r'\.name = "([^"]+)"', read("src", "sockets", "spsock_dialect_find.c"))
+
+
+def html_dialects(page):
+    return [i.split()[0].rstrip(":") for i in html_items(html_section(page, "Dialects"))]
+
+
+def man_dialects(man):
+    return [t.strip() for t in man_tags(man_sections(man).get("DIALECTS", []))]
+
+
+class Loaders(unittest.TestCase):
+    """Each check for both programs, in turn."""
+
+    def pages(self, name):
+        return read("doc", name + ".html"), read("doc", "man", name + ".1")
+
+    def test_usage(self):
+        """each prints its USAGE (src/sockets/PROG.c) with no argument, exits 100, and both pages say 100"""
+        for name in LOADERS:
+            rc, printed = loader_printed_usage(name)
+            page, man = self.pages(name)
+            self.assertEqual((rc, printed), (100, loader_source_usage(name)), name)
+            self.assertTrue(printed.startswith(name + " ") and printed.endswith(" prog..."), printed)
+            self.assertIn("100", run_html_exits(page))
+            self.assertIn("100", run_man_exits(man))
+
+    def test_synopsis(self):
+        """the HTML Interface and the man SYNOPSIS are the usage string"""
+        for name in LOADERS:
+            page, man = self.pages(name)
+            usage = loader_source_usage(name)
+            self.assertEqual(run_html_synopsis(page), synopsis(usage), name)
+            self.assertEqual(run_man_synopsis(man), synopsis(usage), name)
+
+    def test_options(self):
+        """both pages document every option of the usage string, and no other"""
+        for name in LOADERS:
+            page, man = self.pages(name)
+            opts = loader_options(loader_source_usage(name))
+            self.assertGreaterEqual(len(opts), 3, opts)
+            self.assertEqual(compare(run_html_options(page), opts), [], name)
+            self.assertEqual(compare(run_man_options(man), opts), [], name)
+
+    def test_exit_codes(self):
+        """the same exit codes in both pages: 100, 111, 126, 127"""
+        for name in LOADERS:
+            page, man = self.pages(name)
+            self.assertEqual(run_html_exits(page), ["100", "111", "126", "127"], name)
+            self.assertEqual(compare(run_man_exits(man), run_html_exits(page)), [], name)
+
+    def test_log_lines(self):
+        """the same log lines in both pages, the usage line first among them"""
+        for name in LOADERS:
+            page, man = self.pages(name)
+            h = loader_html_logs(page)
+            self.assertGreaterEqual(len(h), 8, h)
+            self.assertIn("%s: usage: %s" % (name, loader_source_usage(name)), h)
+            self.assertEqual(compare(run_man_logs(man), h), [], name)
+
+    def test_dialects(self):
+        """selfpipe-listenfds: the dialects of the source, in both pages, in the same order"""
+        page, man = self.pages("selfpipe-listenfds")
+        d = source_dialects()
+        self.assertEqual(d[0], "systemd")
+        self.assertGreaterEqual(len(d), 6, d)
+        self.assertEqual(html_dialects(page), d)
+        self.assertEqual(man_dialects(man), d)
+
+    def test_linked(self):
+        """both pages are linked from doc/index.html, and name each other"""
+        index = read("doc", "index.html")
+        for name in LOADERS:
+            self.assertIn('href="%s.html"' % name, index)
+        self.assertIn("selfpipe-listenfds.html", read("doc", "selfpipe-bind.html"))
+        self.assertIn("selfpipe-bind.html", read("doc", "selfpipe-listenfds.html"))
+
+
+class LoadersDetect(unittest.TestCase):
+    """The loaders' checks, on pages with one thing taken out."""
+
+    def test_option_removed(self):
+        """each option taken out of each man page's OPTIONS, then out of each HTML page, in turn"""
+        for name in LOADERS:
+            opts = loader_options(loader_source_usage(name))
+            page, man = read("doc", name + ".html"), read("doc", "man", name + ".1")
+            for o in opts:
+                self.assertNotEqual(compare(run_man_options(without_tp(man, "OPTIONS", o.split()[0])), opts), [], o)
+                mutant = without(page, r"<li> <tt>%s</tt>.*?</li>" % re.escape(o.split()[0]), re.S)
+                self.assertNotEqual(compare(run_html_options(mutant), opts), [], o)
+
+    def test_dialect_removed(self):
+        """the php-fpm dialect taken out of each page"""
+        page, man = read("doc", "selfpipe-listenfds.html"), read("doc", "man", "selfpipe-listenfds.1")
+        self.assertNotEqual(html_dialects(without(page, r"<li> <tt>php-fpm</tt>.*?</li>", re.S)), source_dialects())
+        self.assertNotEqual(man_dialects(without_tp(man, "DIALECTS", "php-fpm")), source_dialects())
+
+    def test_log_line_removed(self):
+        """a log line taken out of selfpipe-bind.html"""
+        page, man = read("doc", "selfpipe-bind.html"), read("doc", "man", "selfpipe-bind.1")
+        mutant = without(page, r"^selfpipe-bind: fatal: unable to bind 127.*\n")
+        self.assertNotEqual(compare(run_man_logs(man), loader_html_logs(mutant)), [])
 
 
 def without(text, pattern, flags=re.M):
