@@ -3,6 +3,7 @@
 #ifndef SELFPIPE_INTERNAL_H
 #define SELFPIPE_INTERNAL_H
 
+#include <limits.h>
 #include <signal.h>
 #include <stdatomic.h>
 
@@ -27,10 +28,32 @@ extern atomic_int sp_wfd ;         /* the write end as handlers see it, -1 when 
 extern atomic_uint sp_inflight ;   /* handlers running now, in any thread */
 extern atomic_int sp_forking ;     /* fork() under way here, or we are its child */
 
+ /* What goes through the pipe: the delivery, and what the handler did
+    with it. Private: readers only ever see the two halves. */
+
+typedef struct sp_rec_s sp_rec ;
+struct sp_rec_s
+{
+  sp_info info ;
+  sp_fwd fwd ;
+} ;
+
+ /* Forwarding from the handler: per signal, the signal to send (low
+    byte, 0 for none) and the SP_FORWARD_* flags above it; one target. */
+
+#define SP_FWD_ENTRY(to, flags) ((unsigned int)(to) | (flags) << 8)
+extern atomic_uint sp_fwd_table[SP_NSIG] ;
+extern atomic_int sp_fwd_target ;
+extern atomic_uint sp_lostfwd[SP_NSIG] ;  /* forwarded, but the record did not fit */
+extern atomic_uint sp_queued ;     /* records in the pipe, at least */
+extern unsigned int sp_capacity ;  /* records the pipe holds */
+extern sp_fwd sp_last ;            /* what the handler did with the record sp_read returned last */
+
 extern void sp_handler (int, siginfo_t *, void *) ;
 extern int sp_trap_one (int) ;
 extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;
+extern void sp_forward_forget (void) ;
 extern int sp_atfork_register (void) ;
 extern int sp_set_has_class (sigset_t const *, unsigned int) ;
 extern void sp_exec (char const *, char const *const *, char const *const *, int) ;

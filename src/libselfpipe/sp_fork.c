@@ -27,6 +27,8 @@ pid_t sp_fork (void)
         if (sigismember(&sp_state.trapped, sig) == 1)
           sigaction(sig, &sp_state.orig[sig], 0) ;
       atomic_store(&sp_wfd, -1) ;
+      /* the parent's target is nobody the child should signal */
+      sp_forward_forget() ;
       atomic_store(&sp_inflight, 0) ;  /* other threads' handlers stayed in the parent */
       close(sp_state.p[1]) ;
       close(sp_state.p[0]) ;

@@ -6,8 +6,9 @@
 #include "sp-internal.h"
 
  /*
-    Runs in signal context: write one record, count it if the pipe
-    is full, nothing else. A write of at most PIPE_BUF bytes to a pipe
+    Runs in signal context: forward the delivery if sp_forward asked
+    for it, write one record, count it if the pipe is full, nothing
+    else. A write of at most PIPE_BUF bytes to a pipe
     is atomic, so records from concurrent threads never interleave.
  */
 
@@ -54,11 +55,80 @@ static int real_fault (int sig, siginfo_t *si, void *ctx)
   return 1 ;
 }
 
+static int sent_by_another (siginfo_t const *si)
+{
+  return (si->si_code == SI_USER || si->si_code == SI_QUEUE || si->si_code == SI_TKILL)
+    && si->si_pid != sp_state.owner ;
+}
+
+ /* sp_forward's table and target, read once each. Only while the pipe
+    has room for the record: a delivery whose record would be lost is
+    left to the reader's loss report, so it is acted on once, as
+    without forwarding. */
+
+static void forward (int sig, siginfo_t const *si, sp_fwd *f)
+{
+  unsigned int e = atomic_load_explicit(&sp_fwd_table[sig], memory_order_relaxed) ;
+  unsigned int flags = e >> 8 ;
+  int to = (int)(e & 0xffu) ;
+  pid_t t ;
+  if (!to || (flags & SP_FORWARD_SENT && !sent_by_another(si))) return ;
+  t = atomic_load(&sp_fwd_target) ;
+  if (!t) { f->state = SP_FWD_NOTARGET ; return ; }
+  f->state = SP_FWD_SENT ;
+  f->sig = to ;
+  f->target = t ;
+  f->err = kill(t, to) < 0 ? errno : 0 ;
+  if (!f->err && flags & SP_FORWARD_CONT && to != SIGCONT && to != SIGKILL) kill(t, SIGCONT) ;
+}
+
+static void fill (sp_info *r, int sig, siginfo_t const *si)
+{
+  r->sig = sig ;
+  r->code = si->si_code ;
+  /* si_pid and si_uid share a union with other fields: only trust them
+     where the kernel fills them */
+  switch (si->si_code)
+  {
+    case SI_QUEUE :
+    case SI_MESGQ :
+      r->value = si->si_value ;
+      /* fallthrough */
+    case SI_USER :
+    case SI_TKILL :
+      r->pid = si->si_pid ;
+      r->uid = si->si_uid ;
+      break ;
+    case SI_TIMER :
+      r->value = si->si_value ;
+      break ;
+    default :
+      if (sig == SIGCHLD && si->si_code > 0)
+      {
+        r->pid = si->si_pid ;
+        r->uid = si->si_uid ;
+        r->status = si->si_status ;
+      }
+      break ;
+  }
+}
+
+ /* sp_queued counts a record before it is written and after it is
+    read: it is never below what the pipe holds. */
+
+static void put (int fd, int sig, sp_rec const *r)
+{
+  if (write(fd, r, sizeof(*r)) == (ssize_t)sizeof(*r)) return ;
+  atomic_fetch_sub_explicit(&sp_queued, 1, memory_order_relaxed) ;
+  atomic_fetch_add_explicit(r->fwd.state == SP_FWD_SENT ? &sp_lostfwd[sig] : &sp_lost[sig], 1, memory_order_relaxed) ;
+  atomic_store_explicit(&sp_lost_any, 1, memory_order_release) ;
+}
+
 void sp_handler (int sig, siginfo_t *si, void *ctx)
 {
   int e = errno ;
   int fd ;
-  sp_info r = SP_INFO_ZERO ;
+  sp_rec r = { .info = SP_INFO_ZERO, .fwd = SP_FWD_ZERO } ;
   /* sp_finish waits for in-flight handlers before closing the pipe; a
      handler that starts after it has begun finds -1 and acts as if the
      original disposition were already back */
@@ -70,38 +140,9 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
     act_as_original(sig, si, ctx) ;
     goto end ;
   }
-  r.sig = sig ;
-  r.code = si->si_code ;
-  /* si_pid and si_uid share a union with other fields: only trust them
-     where the kernel fills them */
-  switch (si->si_code)
-  {
-    case SI_QUEUE :
-    case SI_MESGQ :
-      r.value = si->si_value ;
-      /* fallthrough */
-    case SI_USER :
-    case SI_TKILL :
-      r.pid = si->si_pid ;
-      r.uid = si->si_uid ;
-      break ;
-    case SI_TIMER :
-      r.value = si->si_value ;
-      break ;
-    default :
-      if (sig == SIGCHLD && si->si_code > 0)
-      {
-        r.pid = si->si_pid ;
-        r.uid = si->si_uid ;
-        r.status = si->si_status ;
-      }
-      break ;
-  }
-  if (write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r))
-  {
-    atomic_fetch_add_explicit(&sp_lost[sig], 1, memory_order_relaxed) ;
-    atomic_store_explicit(&sp_lost_any, 1, memory_order_release) ;
-  }
+  if (atomic_fetch_add_explicit(&sp_queued, 1, memory_order_relaxed) < sp_capacity) forward(sig, si, &r.fwd) ;
+  fill(&r.info, sig, si) ;
+  put(fd, sig, &r) ;
  end:
   atomic_fetch_sub(&sp_inflight, 1) ;
   errno = e ;
