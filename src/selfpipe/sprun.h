@@ -117,7 +117,8 @@ enum sprun_outcome_e
   SPRUN_EV_UPGRADE_BUSY, /* -U: one is under way already */
   SPRUN_EV_NOTREADY,        /* -H: until the service is ready */
   SPRUN_EV_DELAYED,         /* ms: held by the stop delay (-D) */
-  SPRUN_EV_DELAY_CUT        /* a second stop signal: the held one goes now */
+  SPRUN_EV_DELAY_CUT,       /* a second stop signal: the held one goes now */
+  SPRUN_EV_GONE             /* no target: the child is dead (or between two) */
 } ;
 
 typedef struct sprun_event_s sprun_event ;
@@ -131,6 +132,7 @@ struct sprun_event_s
   char const *hook ;    /* the hook that decided */
   int wstat ;           /* the hook's wait status */
   unsigned int ms ;     /* the hook's time-out, or the stop delay */
+  sp_fwd fwd ;          /* what the library's handler did with it */
 } ;
 
 extern void sprun_event_init (sprun_event *, sp_info const *) ;
@@ -140,6 +142,7 @@ extern void sprun_event_log (sprun_event const *) ;
     kill() on the service; safe in a signal handler. */
 
 extern void sprun_target_set (pid_t, int) ;
+extern void sprun_fast_init (void) ;
 extern void sprun_target_clear (void) ;
 extern pid_t sprun_target (void) ;
 extern int sprun_target_kill (int, pid_t *) ;
@@ -274,10 +277,13 @@ extern size_t sprun_fmt_status (char *, int) ;
 extern void sprun_trap (void) ;
 extern void sprun_spawn (char const *const *) ;
 extern void sprun_signal (sp_info const *) ;
+extern void sprun_signal_fwd (sp_info const *, sp_fwd const *) ;
+extern void sprun_signal_late (sp_info const *, sp_fwd const *) ;
 extern void sprun_deliver (sprun_event *) ;
 extern void sprun_stopself_init (void) ;
 extern void sprun_stopself (int) ;
 extern void sprun_reap (void) ;
+
 extern void sprun_hook_request (sprun_event *) ;
 extern int sprun_hook_reaping (pid_t) ;
 extern int sprun_hook_end (pid_t, int) ;
