@@ -284,6 +284,14 @@ extern void sprun_stopself_init (void) ;
 extern void sprun_stopself (int) ;
 extern void sprun_reap (void) ;
 
+ /* The test build (SPRUN_TEST_HOOKS, made in tests/ only, never
+    installed) can hold the runner between knowing of a death and the
+    reap; in the product this is nothing. */
+#ifdef SPRUN_TEST_HOOKS
+extern void sprun_test_reap_pause (pid_t) ;
+#else
+# define sprun_test_reap_pause(pid) ((void)(pid))
+#endif
 extern void sprun_hook_request (sprun_event *) ;
 extern int sprun_hook_reaping (pid_t) ;
 extern int sprun_hook_end (pid_t, int) ;
