@@ -4,10 +4,30 @@
 #define SELFPIPE_INTERNAL_H
 
 #include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdatomic.h>
 
 #include <selfpipe/selfpipe.h>
+
+ /* A disposition, as small as it can be kept: a struct sigaction is
+    152 bytes with glibc, mostly a sigset_t of 1024 signals, and there
+    is one per signal. The mask holds signals 1 to 64. */
+
+typedef struct sp_orig_s sp_orig ;
+struct sp_orig_s
+{
+  union
+  {
+    void (*handler) (int) ;
+    void (*action) (int, siginfo_t *, void *) ;
+  } u ;
+  uint64_t mask ;
+  int flags ;
+} ;
+
+extern void sp_orig_get (int, struct sigaction *) ;
+extern void sp_orig_put (int, struct sigaction const *) ;
 
  /* One self-pipe per process: dispositions are process-wide anyway. */
 
@@ -18,7 +38,7 @@ struct sp_state_s
   pid_t owner ;                   /* the process that called sp_init */
   sigset_t trapped ;
   sigset_t origmask ;             /* the mask when sp_init was called */
-  struct sigaction orig[SP_NSIG] ;   /* dispositions before trapping */
+  sp_orig orig[SP_NSIG] ;          /* dispositions before trapping */
 } ;
 
 extern sp_state_t sp_state ;
@@ -54,6 +74,7 @@ extern int sp_trap_one (int) ;
 extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;
 extern void sp_forward_forget (void) ;
+extern pid_t sp_fork_for (int) ;
 extern int sp_atfork_register (void) ;
 extern int sp_set_has_class (sigset_t const *, unsigned int) ;
 extern void sp_exec (char const *, char const *const *, char const *const *, int) ;

@@ -24,15 +24,16 @@
 
 static void act_as_original (int sig, siginfo_t *si, void *ctx)
 {
-  struct sigaction const *o = &sp_state.orig[sig] ;
-  if (o->sa_flags & SA_SIGINFO) (*o->sa_sigaction)(sig, si, ctx) ;
-  else if (o->sa_handler == SIG_DFL)
+  struct sigaction o ;
+  sp_orig_get(sig, &o) ;
+  if (o.sa_flags & SA_SIGINFO) (*o.sa_sigaction)(sig, si, ctx) ;
+  else if (o.sa_handler == SIG_DFL)
   {
     /* stays pending while the handler runs, then takes the default action */
-    sigaction(sig, o, 0) ;
+    sigaction(sig, &o, 0) ;
     raise(sig) ;
   }
-  else if (o->sa_handler != SIG_IGN) (*o->sa_handler)(sig) ;
+  else if (o.sa_handler != SIG_IGN) (*o.sa_handler)(sig) ;
 }
 
  /* A fault the CPU raised (si_code > 0) cannot be a record: returning
@@ -44,7 +45,7 @@ static void act_as_original (int sig, siginfo_t *si, void *ctx)
 static int real_fault (int sig, siginfo_t *si, void *ctx)
 {
   if (si->si_code <= 0 || !(sp_sig_class(sig) & SP_SIG_FAULT)) return 0 ;
-  if (!(sp_state.orig[sig].sa_flags & SA_SIGINFO) && sp_state.orig[sig].sa_handler == SIG_IGN)
+  if (!(sp_state.orig[sig].flags & SA_SIGINFO) && sp_state.orig[sig].u.handler == SIG_IGN)
   {
     struct sigaction dfl = { .sa_handler = SIG_DFL } ;
     sigemptyset(&dfl.sa_mask) ;
