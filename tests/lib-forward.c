@@ -98,6 +98,7 @@ int main (void)
   errno = 0 ;
   ok(sp_forward(0, SIGUSR2, 0) < 0 && errno == EINVAL, "sp_forward of signal 0: EINVAL") ;
   ok(sp_forward(SIGKILL, SIGUSR2, 0) < 0 && errno == EINVAL, "sp_forward of SIGKILL: EINVAL") ;
+  ok(sp_forward(SIGCHLD, SIGUSR2, 0) < 0 && errno == EINVAL, "sp_forward of SIGCHLD: EINVAL") ;
   ok(sp_forward(SIGUSR1, SP_NSIG, 0) < 0 && errno == EINVAL, "sp_forward as signal %d: EINVAL", SP_NSIG) ;
   ok(sp_forward(SIGUSR1, SIGUSR2, 0x80) < 0 && errno == EINVAL, "sp_forward with an unknown flag: EINVAL") ;
   ok(!sp_forward_current(), "no target at first") ;

@@ -48,15 +48,14 @@ extern atomic_int sp_wfd ;         /* the write end as handlers see it, -1 when 
 extern atomic_uint sp_inflight ;   /* handlers running now, in any thread */
 extern atomic_int sp_forking ;     /* fork() under way here, or we are its child */
 
- /* What goes through the pipe: the delivery, and what the handler did
-    with it. Private: readers only ever see the two halves. */
+ /* What goes through the pipe is one sp_info per delivery, and what
+    the handler did with it travels in two fields that a record in the
+    pipe never uses otherwise: lost (only loss reports, which sp_read
+    makes, have it) holds the state, the signal sent and kill()'s
+    errno; status (only SIGCHLD's, which is never forwarded) holds the
+    target. sp_read gives both back as 0 and the rest to sp_forwarded. */
 
-typedef struct sp_rec_s sp_rec ;
-struct sp_rec_s
-{
-  sp_info info ;
-  sp_fwd fwd ;
-} ;
+#define SP_REC_FWD(state, sig, err) ((unsigned int)(state) | (unsigned int)(sig) << 8 | ((unsigned int)(err) & 0xffffu) << 16)
 
  /* Forwarding from the handler: per signal, the signal to send (low
     byte, 0 for none) and the SP_FORWARD_* flags above it; one target. */

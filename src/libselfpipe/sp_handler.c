@@ -117,11 +117,11 @@ static void fill (sp_info *r, int sig, siginfo_t const *si)
  /* sp_queued counts a record before it is written and after it is
     read: it is never below what the pipe holds. */
 
-static void put (int fd, int sig, sp_rec const *r)
+static void put (int fd, int sig, sp_info const *r, int forwarded)
 {
   if (write(fd, r, sizeof(*r)) == (ssize_t)sizeof(*r)) return ;
   atomic_fetch_sub_explicit(&sp_queued, 1, memory_order_relaxed) ;
-  atomic_fetch_add_explicit(r->fwd.state == SP_FWD_SENT ? &sp_lostfwd[sig] : &sp_lost[sig], 1, memory_order_relaxed) ;
+  atomic_fetch_add_explicit(forwarded ? &sp_lostfwd[sig] : &sp_lost[sig], 1, memory_order_relaxed) ;
   atomic_store_explicit(&sp_lost_any, 1, memory_order_release) ;
 }
 
@@ -129,7 +129,8 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
 {
   int e = errno ;
   int fd ;
-  sp_rec r = { .info = SP_INFO_ZERO, .fwd = SP_FWD_ZERO } ;
+  sp_info r = SP_INFO_ZERO ;
+  sp_fwd f = SP_FWD_ZERO ;
   /* sp_finish waits for in-flight handlers before closing the pipe; a
      handler that starts after it has begun finds -1 and acts as if the
      original disposition were already back */
@@ -141,9 +142,14 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
     act_as_original(sig, si, ctx) ;
     goto end ;
   }
-  if (atomic_fetch_add_explicit(&sp_queued, 1, memory_order_relaxed) < sp_capacity) forward(sig, si, &r.fwd) ;
-  fill(&r.info, sig, si) ;
-  put(fd, sig, &r) ;
+  if (atomic_fetch_add_explicit(&sp_queued, 1, memory_order_relaxed) < sp_capacity) forward(sig, si, &f) ;
+  fill(&r, sig, si) ;
+  if (f.state)
+  {
+    r.lost = SP_REC_FWD(f.state, f.sig, f.err) ;
+    r.status = f.target ;
+  }
+  put(fd, sig, &r, f.state == SP_FWD_SENT) ;
  end:
   atomic_fetch_sub(&sp_inflight, 1) ;
   errno = e ;

@@ -22,9 +22,9 @@ static unsigned int capacity (int fd)
 {
   long page = sysconf(_SC_PAGESIZE) ;
   int size = fcntl(fd, F_GETPIPE_SZ) ;
-  if (page < (long)sizeof(sp_rec)) page = 4096 ;
+  if (page < (long)sizeof(sp_info)) page = 4096 ;
   if (size < page) size = 65536 ;
-  return (unsigned int)(size / page - 1) * (unsigned int)(page / sizeof(sp_rec)) ;
+  return (unsigned int)(size / page - 1) * (unsigned int)(page / sizeof(sp_info)) ;
 }
 
 int sp_init (sigset_t const *set)

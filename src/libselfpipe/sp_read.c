@@ -9,7 +9,7 @@
  /* Records are read in batches, handed out one at a time. */
 #define SP_BATCH 128
 
-static sp_rec buf[SP_BATCH] ;
+static sp_info buf[SP_BATCH] ;
 static unsigned int head = 0, tail = 0 ;
 
 void sp_reset_read_buffer (void)
@@ -62,10 +62,20 @@ int sp_read (sp_info *info)
     if (!r) return (errno = EPIPE, -1) ;
     /* every write is one whole record and atomic, so reads are whole too */
     head = 0 ;
-    tail = (size_t)r / sizeof(sp_rec) ;
+    tail = (size_t)r / sizeof(sp_info) ;
     atomic_fetch_sub_explicit(&sp_queued, tail, memory_order_relaxed) ;
   }
-  memcpy(info, &buf[head].info, sizeof(sp_info)) ;
-  sp_last = buf[head++].fwd ;
+  memcpy(info, buf + head++, sizeof(sp_info)) ;
+  sp_last = (sp_fwd)SP_FWD_ZERO ;
+  /* a record in the pipe has lost 0 unless the handler marked it */
+  if (info->lost)
+  {
+    sp_last.state = (int)(info->lost & 0xffu) ;
+    sp_last.sig = (int)(info->lost >> 8 & 0xffu) ;
+    sp_last.err = (int)(info->lost >> 16) ;
+    sp_last.target = info->status ;
+    info->lost = 0 ;
+    info->status = 0 ;
+  }
   return 1 ;
 }

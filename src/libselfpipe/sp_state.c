@@ -6,7 +6,7 @@
     must not hide a lock. */
 _Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic int must be lock-free") ;
 _Static_assert(sizeof(pid_t) == sizeof(int), "a pid must fit an atomic int") ;
-_Static_assert(sizeof(sp_rec) <= PIPE_BUF, "a record must be written atomically") ;
+_Static_assert(sizeof(sp_info) <= PIPE_BUF, "a record must be written atomically") ;
 
 sp_state_t sp_state = { .p = { -1, -1 } } ;
 atomic_uint sp_lost[SP_NSIG] ;
