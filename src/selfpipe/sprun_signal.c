@@ -43,23 +43,15 @@ static void child_changed (sp_info const *info)
     sprun_log(SPRUN_DEBUG, "child ", fmt, " continued") ;
 }
 
-static void lost (sp_info const *info)
+static void lost (sp_info const *info, sp_fwd const *fwd)
 {
   char name[SP_SIGNAME_MAX + 1] ;
   char fmt[UINT_FMT] ;
   name[sp_sig_fmt(name, info->sig)] = 0 ;
   fmt[uint_fmt(fmt, info->lost)] = 0 ;
-  sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, " lost (the signal pipe was full)") ;
-}
-
- /* Forwarded by the handler, the records lost: nothing more to send */
-static void lost_forwarded (sp_info const *info)
-{
-  char name[SP_SIGNAME_MAX + 1] ;
-  char fmt[UINT_FMT] ;
-  name[sp_sig_fmt(name, info->sig)] = 0 ;
-  fmt[uint_fmt(fmt, info->lost)] = 0 ;
-  sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, " forwarded, not logged (the signal pipe was full)") ;
+  /* forwarded by the handler, only the records lost: nothing more to send */
+  sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, fwd->state == SP_FWD_SENT ? " forwarded, not logged" : " lost",
+    " (the signal pipe was full)") ;
 }
 
  /* One record from the pipe: where it goes. fwd: what the handler did
@@ -77,8 +69,8 @@ void sprun_signal_fwd (sp_info const *info, sp_fwd const *fwd)
   sprun_config const *cfg = sprun.cfg ;
   int sig = info->sig ;
   sprun_event ev ;
-  if (info->lost && fwd->state == SP_FWD_SENT) { lost_forwarded(info) ; return ; }
-  if (info->lost) lost(info) ;
+  if (info->lost) lost(info, fwd) ;
+  if (info->lost && fwd->state == SP_FWD_SENT) return ;
   if (sig == SIGCHLD)
   {
     if (!info->lost) child_changed(info) ;
@@ -115,8 +107,8 @@ void sprun_signal_fwd (sp_info const *info, sp_fwd const *fwd)
 void sprun_signal_late (sp_info const *info, sp_fwd const *fwd)
 {
   sprun_event ev ;
-  if (info->lost && fwd->state == SP_FWD_SENT) { lost_forwarded(info) ; return ; }
-  if (info->lost) lost(info) ;
+  if (info->lost) lost(info, fwd) ;
+  if (info->lost && fwd->state == SP_FWD_SENT) return ;
   if (info->sig == SIGCHLD || info->sig <= 0 || info->sig >= SP_NSIG) return ;
   sprun_event_init(&ev, info) ;
   ev.fwd = *fwd ;
