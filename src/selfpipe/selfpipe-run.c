@@ -42,7 +42,6 @@ int main (int argc, char const *const *argv)
      environment set, before anything else can take a descriptor */
   sprun_ready_init() ;
   sprun_trap() ;
-  sprun_fast_init() ;
   sprun_spawn(argv + i) ;
 
   for (;;)

@@ -142,7 +142,7 @@ extern void sprun_event_log (sprun_event const *) ;
     kill() on the service; safe in a signal handler. */
 
 extern void sprun_target_set (pid_t, int) ;
-extern void sprun_fast_init (void) ;
+extern void sprun_fast (int) ;
 extern void sprun_target_clear (void) ;
 extern pid_t sprun_target (void) ;
 extern int sprun_target_kill (int, pid_t *) ;

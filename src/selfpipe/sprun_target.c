@@ -20,9 +20,17 @@
     reach a stranger.
  */
 
+ /* The handler forwards only to the runner's own child: the reap sees
+    its death before its pid is free (sprun_reap.c). Any other process
+    (a MAINPID= further down) is the loop's alone: off before it is the
+    target, on again after the child is. */
 void sprun_target_set (pid_t pid, int group)
 {
+  pid_t ppid = 0 ;
+  int own = pid == sprun.child || (sprun_proc_stat(pid, 0, &ppid) == 0 && ppid == sprun.self) ;
+  if (!own) sprun_fast(0) ;
   sp_forward_target(group ? -pid : pid) ;
+  if (own) sprun_fast(1) ;
 }
 
 void sprun_target_clear (void)
