@@ -3,10 +3,31 @@
 #ifndef SELFPIPE_INTERNAL_H
 #define SELFPIPE_INTERNAL_H
 
+#include <limits.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdatomic.h>
 
 #include <selfpipe/selfpipe.h>
+
+ /* A disposition, as small as it can be kept: a struct sigaction is
+    152 bytes with glibc, mostly a sigset_t of 1024 signals, and there
+    is one per signal. The mask holds signals 1 to 64. */
+
+typedef struct sp_orig_s sp_orig ;
+struct sp_orig_s
+{
+  union
+  {
+    void (*handler) (int) ;
+    void (*action) (int, siginfo_t *, void *) ;
+  } u ;
+  uint64_t mask ;
+  int flags ;
+} ;
+
+extern void sp_orig_get (int, struct sigaction *) ;
+extern void sp_orig_put (int, struct sigaction const *) ;
 
  /* One self-pipe per process: dispositions are process-wide anyway. */
 
@@ -17,7 +38,7 @@ struct sp_state_s
   pid_t owner ;                   /* the process that called sp_init */
   sigset_t trapped ;
   sigset_t origmask ;             /* the mask when sp_init was called */
-  struct sigaction orig[SP_NSIG] ;   /* dispositions before trapping */
+  sp_orig orig[SP_NSIG] ;          /* dispositions before trapping */
 } ;
 
 extern sp_state_t sp_state ;
@@ -27,10 +48,32 @@ extern atomic_int sp_wfd ;         /* the write end as handlers see it, -1 when 
 extern atomic_uint sp_inflight ;   /* handlers running now, in any thread */
 extern atomic_int sp_forking ;     /* fork() under way here, or we are its child */
 
+ /* What goes through the pipe is one sp_info per delivery, and what
+    the handler did with it travels in two fields that a record in the
+    pipe never uses otherwise: lost (only loss reports, which sp_read
+    makes, have it) holds the state, the signal sent and kill()'s
+    errno; status (only SIGCHLD's, which is never forwarded) holds the
+    target. sp_read gives both back as 0 and the rest to sp_forwarded. */
+
+#define SP_REC_FWD(state, sig, err) ((unsigned int)(state) | (unsigned int)(sig) << 8 | ((unsigned int)(err) & 0xffffu) << 16)
+
+ /* Forwarding from the handler: per signal, the signal to send (low
+    byte, 0 for none) and the SP_FORWARD_* flags above it; one target. */
+
+#define SP_FWD_ENTRY(to, flags) ((unsigned int)(to) | (flags) << 8)
+extern atomic_uint sp_fwd_table[SP_NSIG] ;
+extern atomic_int sp_fwd_target ;
+extern atomic_uint sp_lostfwd[SP_NSIG] ;  /* forwarded, but the record did not fit */
+extern atomic_uint sp_queued ;     /* records in the pipe, at least */
+extern unsigned int sp_capacity ;  /* records the pipe holds */
+extern sp_fwd sp_last ;            /* what the handler did with the record sp_read returned last */
+
 extern void sp_handler (int, siginfo_t *, void *) ;
 extern int sp_trap_one (int) ;
 extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;
+extern void sp_forward_forget (void) ;
+extern pid_t sp_fork_for (int) ;
 extern int sp_atfork_register (void) ;
 extern int sp_set_has_class (sigset_t const *, unsigned int) ;
 extern void sp_exec (char const *, char const *const *, char const *const *, int) ;

@@ -22,6 +22,7 @@ void sp_finish (void)
   for (int sig = 1 ; sig < SP_NSIG ; sig++)
     if (sigismember(&sp_state.trapped, sig) == 1) sp_untrap_one(sig) ;
   atomic_store(&sp_wfd, -1) ;
+  sp_forward_forget() ;
   /* in a child of a plain fork(), the count is a copy of the parent's,
      and this is the only thread */
   if (getpid() != sp_state.owner) atomic_store(&sp_inflight, 0) ;

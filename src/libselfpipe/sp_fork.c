@@ -12,7 +12,7 @@
     the parent's pipe.
  */
 
-pid_t sp_fork (void)
+pid_t sp_fork_for (int execs)
 {
   sigset_t blockall, old ;
   pid_t pid ;
@@ -23,15 +23,25 @@ pid_t sp_fork (void)
   {
     if (sp_state.p[0] >= 0)
     {
+      /* A child that execs only needs the ignored signals back: exec
+         gives every caught signal SIG_DFL, and until then the handler
+         acts as the original disposition (sp_wfd is -1 here). */
       for (int sig = 1 ; sig < SP_NSIG ; sig++)
-        if (sigismember(&sp_state.trapped, sig) == 1)
-          sigaction(sig, &sp_state.orig[sig], 0) ;
+        if (sigismember(&sp_state.trapped, sig) == 1
+         && (!execs || (!(sp_state.orig[sig].flags & SA_SIGINFO) && sp_state.orig[sig].u.handler == SIG_IGN)))
+        {
+          struct sigaction sa ;
+          sp_orig_get(sig, &sa) ;
+          sigaction(sig, &sa, 0) ;
+        }
       atomic_store(&sp_wfd, -1) ;
+      /* the parent's target is nobody the child should signal */
+      sp_forward_forget() ;
       atomic_store(&sp_inflight, 0) ;  /* other threads' handlers stayed in the parent */
       close(sp_state.p[1]) ;
       close(sp_state.p[0]) ;
       sp_state.p[0] = sp_state.p[1] = -1 ;
-      sigemptyset(&sp_state.trapped) ;
+      if (!execs) sigemptyset(&sp_state.trapped) ;
       sp_reset_read_buffer() ;
       old = sp_state.origmask ;
     }
@@ -40,4 +50,9 @@ pid_t sp_fork (void)
   }
   sigprocmask(SIG_SETMASK, &old, 0) ;
   return pid ;
+}
+
+pid_t sp_fork (void)
+{
+  return sp_fork_for(0) ;
 }

@@ -9,6 +9,24 @@
  /* As large as the system lets us: overflow is counted, but better avoided. */
 #define SP_PIPE_WANTED (1 << 20)
 
+#ifndef F_GETPIPE_SZ
+# define F_GETPIPE_SZ 1032
+#endif
+
+ /* How many records the handler may count on writing without a loss.
+    The kernel fills a pipe page by page and a record never straddles
+    two, and a page the reader has begun is not free until it is read
+    to its end: one page less than the pipe has. */
+
+static unsigned int capacity (int fd)
+{
+  long page = sysconf(_SC_PAGESIZE) ;
+  int size = fcntl(fd, F_GETPIPE_SZ) ;
+  if (page < (long)sizeof(sp_info)) page = 4096 ;
+  if (size < page) size = 65536 ;
+  return (unsigned int)(size / page - 1) * (unsigned int)(page / sizeof(sp_info)) ;
+}
+
 int sp_init (sigset_t const *set)
 {
   int sig ;
@@ -23,6 +41,8 @@ int sp_init (sigset_t const *set)
   for (int size = SP_PIPE_WANTED ; size >= 65536 ; size >>= 1)
     if (fcntl(sp_state.p[1], F_SETPIPE_SZ, size) >= 0) break ;
 #endif
+  sp_capacity = capacity(sp_state.p[1]) ;
+  atomic_store(&sp_queued, 0) ;
   sigfillset(&blockall) ;
   sigprocmask(SIG_BLOCK, &blockall, &sp_state.origmask) ;
   sigemptyset(&sp_state.trapped) ;
@@ -30,6 +50,7 @@ int sp_init (sigset_t const *set)
   for (sig = 1 ; sig < SP_NSIG ; sig++)
   {
     atomic_store(&sp_lost[sig], 0) ;
+    atomic_store(&sp_lostfwd[sig], 0) ;
     if (sigismember(set, sig) == 1 && sp_trap_one(sig) < 0) goto err ;
   }
   atomic_store(&sp_lost_any, 0) ;

@@ -15,17 +15,14 @@ static unsigned int head = 0, tail = 0 ;
 void sp_reset_read_buffer (void)
 {
   head = tail = 0 ;
+  sp_last = (sp_fwd)SP_FWD_ZERO ;
 }
 
- /* Called once the pipe is empty: every record written before the
-    losses has been read, so this is where the losses belong in order. */
-
-static int report_loss (sp_info *info)
+static int report (sp_info *info, atomic_uint *counters, int forwarded)
 {
-  if (!atomic_exchange_explicit(&sp_lost_any, 0, memory_order_acquire)) return 0 ;
   for (int sig = 1 ; sig < SP_NSIG ; sig++)
   {
-    unsigned int n = atomic_exchange_explicit(&sp_lost[sig], 0, memory_order_relaxed) ;
+    unsigned int n = atomic_exchange_explicit(&counters[sig], 0, memory_order_relaxed) ;
     if (n)
     {
       sp_info z = SP_INFO_ZERO ;
@@ -34,10 +31,22 @@ static int report_loss (sp_info *info)
       z.sig = sig ;
       z.lost = n ;
       *info = z ;
+      sp_last = (sp_fwd)SP_FWD_ZERO ;
+      /* forwarded, but what kill() said is lost with the records */
+      if (forwarded) sp_last.state = SP_FWD_SENT ;
       return 1 ;
     }
   }
   return 0 ;
+}
+
+ /* Called once the pipe is empty: every record written before the
+    losses has been read, so this is where the losses belong in order. */
+
+static int report_loss (sp_info *info)
+{
+  if (!atomic_exchange_explicit(&sp_lost_any, 0, memory_order_acquire)) return 0 ;
+  return report(info, sp_lost, 0) || report(info, sp_lostfwd, 1) ;
 }
 
 int sp_read (sp_info *info)
@@ -54,7 +63,19 @@ int sp_read (sp_info *info)
     /* every write is one whole record and atomic, so reads are whole too */
     head = 0 ;
     tail = (size_t)r / sizeof(sp_info) ;
+    atomic_fetch_sub_explicit(&sp_queued, tail, memory_order_relaxed) ;
   }
   memcpy(info, buf + head++, sizeof(sp_info)) ;
+  sp_last = (sp_fwd)SP_FWD_ZERO ;
+  /* a record in the pipe has lost 0 unless the handler marked it */
+  if (info->lost)
+  {
+    sp_last.state = (int)(info->lost & 0xffu) ;
+    sp_last.sig = (int)(info->lost >> 8 & 0xffu) ;
+    sp_last.err = (int)(info->lost >> 16) ;
+    sp_last.target = info->status ;
+    info->lost = 0 ;
+    info->status = 0 ;
+  }
   return 1 ;
 }

@@ -73,7 +73,7 @@ pid_t sp_spawn (char const *file, char const *const *argv, char const *const *en
   pid_t pid, parent = getpid() ;
   if (attr) attr->failed = 0 ;
   if (pipe2(p, O_CLOEXEC) < 0) return -1 ;
-  pid = sp_fork() ;
+  pid = sp_fork_for(1) ;
   if (pid < 0)
   {
     int e = errno ;

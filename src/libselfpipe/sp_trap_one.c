@@ -10,7 +10,9 @@ int sp_trap_one (int sig)
 {
   struct sigaction sa = { .sa_sigaction = &sp_handler, .sa_flags = SA_SIGINFO | SA_RESTART } ;
   sigfillset(&sa.sa_mask) ;
-  if (sigaction(sig, &sa, &sp_state.orig[sig]) < 0) return -1 ;
+  struct sigaction old ;
+  if (sigaction(sig, &sa, &old) < 0) return -1 ;
+  sp_orig_put(sig, &old) ;
   sigaddset(&sp_state.trapped, sig) ;
   return 0 ;
 }

@@ -4,6 +4,8 @@
 
 void sp_untrap_one (int sig)
 {
-  sigaction(sig, &sp_state.orig[sig], 0) ;
+  struct sigaction sa ;
+  sp_orig_get(sig, &sa) ;
+  sigaction(sig, &sa, 0) ;
   sigdelset(&sp_state.trapped, sig) ;
 }

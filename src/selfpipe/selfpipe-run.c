@@ -13,10 +13,11 @@
 char const *PROG = SPRUN_NAME ;
 
  /*
-    The walk of one signal: the library's handler writes a record into
-    the pipe; the loop below reads it; sprun_signal routes it (reap,
-    not for the child, hook, or deliver); deliver forwards it through
-    the target; the event is logged last. Timers (stop stages, hook
+    The walk of one signal: the library's handler forwards it if
+    sprun_fast.c said so, then writes a record into the pipe; the loop
+    below reads it; sprun_signal routes it (reap, not for the child,
+    hook, or deliver); deliver forwards it through the target unless
+    the handler did; the event is logged last. Timers (stop stages, hook
     time-outs) run between records, and stderr is written only when it
     polls writable.
  */
@@ -65,10 +66,12 @@ int main (int argc, char const *const *argv)
     for (;;)
     {
       sp_info info ;
+      sp_fwd fwd ;
       r = sp_read(&info) ;
       if (r < 0) strerr_diefu1sys(111, "read signals") ;
       if (!r) { sprun_log_endburst() ; break ; }
-      sprun_signal(&info) ;
+      sp_forwarded(&fwd) ;
+      sprun_signal_fwd(&info, &fwd) ;
       if (sprun.done) sprun_exit() ;
     }
     sprun_ready_io(x + 1, nready) ;

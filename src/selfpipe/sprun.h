@@ -118,7 +118,8 @@ enum sprun_outcome_e
   SPRUN_EV_UPGRADE_BUSY, /* -U: one is under way already */
   SPRUN_EV_NOTREADY,        /* -H: until the service is ready */
   SPRUN_EV_DELAYED,         /* ms: held by the stop delay (-D) */
-  SPRUN_EV_DELAY_CUT        /* a second stop signal: the held one goes now */
+  SPRUN_EV_DELAY_CUT,       /* a second stop signal: the held one goes now */
+  SPRUN_EV_GONE             /* no target: the child is dead (or between two) */
 } ;
 
 typedef struct sprun_event_s sprun_event ;
@@ -132,6 +133,7 @@ struct sprun_event_s
   char const *hook ;    /* the hook that decided */
   int wstat ;           /* the hook's wait status */
   unsigned int ms ;     /* the hook's time-out, or the stop delay */
+  sp_fwd fwd ;          /* what the library's handler did with it */
 } ;
 
 extern void sprun_event_init (sprun_event *, sp_info const *) ;
@@ -141,6 +143,7 @@ extern void sprun_event_log (sprun_event const *) ;
     kill() on the service; safe in a signal handler. */
 
 extern void sprun_target_set (pid_t, int) ;
+extern void sprun_fast (int) ;
 extern void sprun_target_clear (void) ;
 extern pid_t sprun_target (void) ;
 extern int sprun_target_kill (int, pid_t *) ;
@@ -281,10 +284,21 @@ extern void sprun_tty_stopped (int) ;
 extern void sprun_tty_ended (void) ;
 extern void sprun_spawn (char const *const *) ;
 extern void sprun_signal (sp_info const *) ;
+extern void sprun_signal_fwd (sp_info const *, sp_fwd const *) ;
+extern void sprun_signal_late (sp_info const *, sp_fwd const *) ;
 extern void sprun_deliver (sprun_event *) ;
 extern void sprun_stopself_init (void) ;
 extern void sprun_stopself (int) ;
 extern void sprun_reap (void) ;
+
+ /* The test build (SPRUN_TEST_HOOKS, made in tests/ only, never
+    installed) can hold the runner between knowing of a death and the
+    reap; in the product this is nothing. */
+#ifdef SPRUN_TEST_HOOKS
+extern void sprun_test_reap_pause (pid_t) ;
+#else
+# define sprun_test_reap_pause(pid) ((void)(pid))
+#endif
 extern void sprun_hook_request (sprun_event *) ;
 extern int sprun_hook_reaping (pid_t) ;
 extern int sprun_hook_end (pid_t, int) ;

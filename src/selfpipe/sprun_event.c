@@ -74,6 +74,7 @@ void sprun_event_log (sprun_event const *ev)
       what[uint_fmt(what, ev->ms)] = 0 ;
       v[0] = "stop delayed: forwarded in " ; v[1] = what ; v[2] = " ms (-D)" ; break ;
     case SPRUN_EV_DELAY_CUT : v[0] = "ends the stop delay early" ; break ;
+    case SPRUN_EV_GONE : v[0] = "not forwarded: target gone" ; break ;
     case SPRUN_EV_REFUSED :
       sprun_fmt_status(what, ev->wstat) ;
       v[0] = "held: hook " ; v[1] = ev->hook ; v[2] = " " ; v[3] = what ; break ;

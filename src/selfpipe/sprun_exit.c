@@ -25,6 +25,21 @@ static void reraise (int sig)
   raise(sig) ;
 }
 
+ /* Deliveries still in the pipe came after the child's end: the
+    handler may have forwarded some (to the zombie, before the target
+    was cleared), the log says so, in order, after the child's end. */
+
+static void drain (void)
+{
+  sp_info info ;
+  while (sp_read(&info) > 0)
+  {
+    sp_fwd fwd ;
+    sp_forwarded(&fwd) ;
+    sprun_signal_late(&info, &fwd) ;
+  }
+}
+
  /* The child has been reaped: its status becomes ours. */
 
 void sprun_exit (void)
@@ -38,6 +53,7 @@ void sprun_exit (void)
   }
   else code = WEXITSTATUS(sprun.wstat) ;
   if (cfg->exitzero >= 0 && code == cfg->exitzero) code = sig = 0 ;
+  drain() ;
   sprun_hook_killall() ;
   sprun_sweep() ;
   sprun_log_endburst() ;

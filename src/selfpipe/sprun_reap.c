@@ -14,7 +14,13 @@
     Each dead process is first seen without being reaped (WNOWAIT):
     while it is a zombie its pid is still its own, so the target is
     cleared, and a hook's leftovers are killed, before that pid can
-    name anybody else.
+    name anybody else. The order matters most for the signal handler,
+    which forwards on its own (sprun_fast.c) at any moment: a delivery
+    before the clear reaches the zombie, harmlessly; one after it finds
+    no target and sends nothing. Reaping first would leave a window in
+    which the handler sends to a pid that may already be a stranger's.
+    tests/run-reap-order.t holds the runner here, between the clear
+    and the reap, under a flood.
  */
 
 static pid_t next_dead (void)
@@ -47,6 +53,7 @@ void sprun_reap (void)
       sprun_ready_dead(pid) ;
     }
     else if (!sprun_check_reaping(pid)) sprun_hook_reaping(pid) ;
+    sprun_test_reap_pause(pid) ;
     while (waitpid(pid, &wstat, 0) < 0)
       if (errno != EINTR) return ;
     fmt[pid_fmt(fmt, pid)] = 0 ;

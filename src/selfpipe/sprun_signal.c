@@ -44,23 +44,34 @@ static void child_changed (sp_info const *info)
     sprun_log(SPRUN_DEBUG, "child ", fmt, " continued") ;
 }
 
-static void lost (sp_info const *info)
+static void lost (sp_info const *info, sp_fwd const *fwd)
 {
   char name[SP_SIGNAME_MAX + 1] ;
   char fmt[UINT_FMT] ;
   name[sp_sig_fmt(name, info->sig)] = 0 ;
   fmt[uint_fmt(fmt, info->lost)] = 0 ;
-  sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, " lost (the signal pipe was full)") ;
+  /* forwarded by the handler, only the records lost: nothing more to send */
+  sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, fwd->state == SP_FWD_SENT ? " forwarded, not logged" : " lost",
+    " (the signal pipe was full)") ;
 }
 
- /* One record from the pipe: where it goes. */
+ /* One record from the pipe: where it goes. fwd: what the handler did
+    with it (sprun_fast.c); a record routed again later (held) was
+    never forwarded there. */
 
 void sprun_signal (sp_info const *info)
+{
+  static sp_fwd const none = SP_FWD_ZERO ;
+  sprun_signal_fwd(info, &none) ;
+}
+
+void sprun_signal_fwd (sp_info const *info, sp_fwd const *fwd)
 {
   sprun_config const *cfg = sprun.cfg ;
   int sig = info->sig ;
   sprun_event ev ;
-  if (info->lost) lost(info) ;
+  if (info->lost) lost(info, fwd) ;
+  if (info->lost && fwd->state == SP_FWD_SENT) return ;
   if (sig == SIGCHLD)
   {
     if (!info->lost) child_changed(info) ;
@@ -71,6 +82,7 @@ void sprun_signal (sp_info const *info)
   sprun_parentsig_check(info) ;
   if (sprun_follow_hold(info)) return ;
   sprun_event_init(&ev, info) ;
+  ev.fwd = *fwd ;
   if (self_caused(info))
   {
     ev.outcome = SPRUN_EV_SELF ;
@@ -89,6 +101,25 @@ void sprun_signal (sp_info const *info)
   }
   else if (sprun_ready_hold(&ev)) ;
   else sprun_route(&ev) ;
+}
+
+ /* After the child's end, the records still in the pipe: what the
+    handler forwarded is logged as forwarded, the rest found no target. */
+
+void sprun_signal_late (sp_info const *info, sp_fwd const *fwd)
+{
+  sprun_event ev ;
+  if (info->lost) lost(info, fwd) ;
+  if (info->lost && fwd->state == SP_FWD_SENT) return ;
+  if (info->sig == SIGCHLD || info->sig <= 0 || info->sig >= SP_NSIG) return ;
+  sprun_event_init(&ev, info) ;
+  ev.fwd = *fwd ;
+  if (self_caused(info))
+  {
+    ev.outcome = SPRUN_EV_SELF ;
+    sprun_event_log(&ev) ;
+  }
+  else sprun_deliver(&ev) ;
 }
 
  /* the usual rules: the hook decides, or it is delivered */

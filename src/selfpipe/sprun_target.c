@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include <skalibs/types.h>
@@ -11,29 +10,38 @@
 
  /*
     Whom the service's signals go to now: a pid, or minus a process
-    group. One atomic word, read once per send, so it can change while
-    the runner runs (a new main process) and be read from a signal
-    handler. It is cleared as soon as the process is known to be dead
-    and before it is reaped: until the reap, its pid cannot name anyone
-    else, so nothing sent through here can reach a stranger.
+    group. It is the library's forwarding target (sp_forward_target):
+    one atomic word, read once per send, by the loop here and by the
+    signal handler for what sprun_fast.c lets it forward. It can change
+    while the runner runs (a new main process). It is cleared as soon
+    as the process is known to be dead and before it is reaped
+    (sprun_reap.c): until the reap, its pid cannot name anyone else, so
+    nothing sent through here, from the loop or from the handler, can
+    reach a stranger.
  */
 
-static atomic_int current = 0 ;
-
+ /* The handler forwards only to the runner's own child: the reap sees
+    its death before its pid is free (sprun_reap.c). Any other process
+    (a MAINPID= further down) is the loop's alone: off before it is the
+    target, on again after the child is. */
 void sprun_target_set (pid_t pid, int group)
 {
-  atomic_store(&current, group ? -pid : pid) ;
+  pid_t ppid = 0 ;
+  int own = pid == sprun.child || (sprun_proc_stat(pid, 0, &ppid) == 0 && ppid == sprun.self) ;
+  if (!own) sprun_fast(0) ;
+  sp_forward_target(group ? -pid : pid) ;
+  if (own) sprun_fast(1) ;
 }
 
 void sprun_target_clear (void)
 {
-  atomic_store(&current, 0) ;
+  sp_forward_target(0) ;
 }
 
  /* the process (or the group's leader) signals go to, 0 if none */
 pid_t sprun_target (void)
 {
-  pid_t t = atomic_load(&current) ;
+  pid_t t = sp_forward_current() ;
   return t < 0 ? -t : t ;
 }
 
@@ -49,7 +57,7 @@ int sprun_target_kill_other (pid_t pid, int sig)
 
 int sprun_target_kill (int sig, pid_t *whom)
 {
-  pid_t t = atomic_load(&current) ;
+  pid_t t = sp_forward_current() ;
   if (whom) *whom = t ;
   if (!t) return (errno = ESRCH, -1) ;
   return kill(t, sig) ;

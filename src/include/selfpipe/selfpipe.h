@@ -50,6 +50,38 @@ extern int sp_wait (sp_info *, int) ;
 extern int sp_wait_deadline (sp_info *, tain const *, tain *) ;
 #define sp_wait_deadline_g(info, deadline) sp_wait_deadline(info, (deadline), &STAMP)
 
+ /*
+    Forwarding from the handler (optional). A program that asks for it
+    with sp_forward gets a delivery of sig passed on by the handler
+    itself, kill() first and the record after, to the one current
+    target (sp_forward_target); sp_forwarded then says what the handler
+    did with the record sp_read or sp_wait returned last. A program
+    that never calls sp_forward gets no forward and no system call more.
+ */
+
+#define SP_FORWARD_SENT 0x01   /* only deliveries another process sent: kill, sigqueue, tgkill */
+#define SP_FORWARD_CONT 0x02   /* then SIGCONT to the same target, unless the signal sent is CONT or KILL */
+
+extern int sp_forward (int, int, unsigned int) ;
+extern void sp_forward_target (pid_t) ;
+extern pid_t sp_forward_current (void) ;
+
+#define SP_FWD_NO 0        /* not forwarded by the handler: the program decides */
+#define SP_FWD_SENT 1      /* the handler called kill(target, sig): err is its errno, 0 if it succeeded */
+#define SP_FWD_NOTARGET 2  /* sp_forward asked for it, there was no target: nothing was sent */
+
+typedef struct sp_fwd_s sp_fwd ;
+struct sp_fwd_s
+{
+  int state ;     /* SP_FWD_NO, SP_FWD_SENT, SP_FWD_NOTARGET */
+  int sig ;       /* SP_FWD_SENT: the signal sent; 0 in a loss report */
+  pid_t target ;  /* SP_FWD_SENT: kill()'s first argument, a pid or minus a process group */
+  int err ;       /* SP_FWD_SENT: 0, or the errno of kill() */
+} ;
+#define SP_FWD_ZERO { .state = SP_FWD_NO, .sig = 0, .target = 0, .err = 0 }
+
+extern void sp_forwarded (sp_fwd *) ;
+
  /* Children that get the original signal state back */
 
 extern pid_t sp_fork (void) ;
