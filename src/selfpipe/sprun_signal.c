@@ -37,10 +37,10 @@ static void child_changed (sp_info const *info)
   {
     char name[SP_SIGNAME_MAX + 1] ;
     name[sp_sig_fmt(name, info->status)] = 0 ;
-    sprun_log(SPRUN_DEBUG, "child ", fmt, " stopped by ", name) ;
+    sprun_log(SPRUN_DEBUG, SPRUN_LE_JOB, "child ", fmt, " stopped by ", name) ;
   }
   else if (info->code == CLD_CONTINUED)
-    sprun_log(SPRUN_DEBUG, "child ", fmt, " continued") ;
+    sprun_log(SPRUN_DEBUG, SPRUN_LE_JOB, "child ", fmt, " continued") ;
 }
 
 static void lost (sp_info const *info)
@@ -49,7 +49,7 @@ static void lost (sp_info const *info)
   char fmt[UINT_FMT] ;
   name[sp_sig_fmt(name, info->sig)] = 0 ;
   fmt[uint_fmt(fmt, info->lost)] = 0 ;
-  sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, " lost (the signal pipe was full)") ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_SIGNAL, fmt, " deliveries of ", name, " lost (the signal pipe was full)") ;
 }
 
  /* One record from the pipe: where it goes. */
