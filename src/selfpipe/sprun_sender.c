@@ -35,10 +35,17 @@ static struct
   uint64_t mask ;
 } ign = { .pid = 0 } ;
 
+/* the same turn of the loop: STAMP has not moved (a tain has padding:
+   its fields are compared, not its bytes) */
+static int now (tain const *t)
+{
+  return !tain_less(t, &STAMP) && !tain_less(&STAMP, t) ;
+}
+
 static int ignores (pid_t pid, int sig)
 {
   if (sig <= 0 || sig > 64) return 0 ;
-  if (pid != ign.pid || memcmp(&ign.when, &STAMP, sizeof(tain)))
+  if (pid != ign.pid || !now(&ign.when))
   {
     ign.mask = sprun_proc_sigign(pid) ;
     ign.pid = pid ;
@@ -50,7 +57,7 @@ static int ignores (pid_t pid, int sig)
 static void name (sprun_event *ev)
 {
   pid_t pid = ev->info.pid ;
-  if (pid != cache.pid || memcmp(&cache.when, &STAMP, sizeof(tain)))
+  if (pid != cache.pid || !now(&cache.when))
   {
     ssize_t r = sprun_proc_name(pid, cache.comm, sizeof(cache.comm)) ;
     cache.from = r < 0 ? SPRUN_FROM_GONE : r ? SPRUN_FROM_PROCESS : SPRUN_FROM_NONAME ;
