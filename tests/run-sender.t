@@ -7,7 +7,7 @@
 # kernel", never "pid 0". (The terminal is run-pty.t's, outside the pid
 # namespace run-pid1.t's.)
 
-import ctypes, fcntl, json, os, signal, subprocess, sys
+import ctypes, fcntl, json, os, signal, subprocess, sys, tempfile
 sys.path.insert(0, os.path.join(os.environ.get("SP_SRC", "."), "tests"))
 from sprun_lib import *
 
@@ -84,4 +84,27 @@ want = [{"signal": "SIGHUP", "code": "kill", "value": None, "from": "gone", "sen
 tap.ok([pick(o) for o in objs] == want, "json: the same senders as fields: from, code, value, sender_pid/uid/comm",
        "\n".join(str(pick(o)) for o in objs))
 r.cleanup()
+# a delivery a hook decides: its sender is named when the hook starts,
+# so a sender gone before the hook decides is still named
+d = tempfile.mkdtemp(prefix="sprun-sender-")
+hook = os.path.join(d, "hook")
+with open(hook, "w") as f:
+    f.write('#!/bin/sh\n: > "%s/started"\nwhile [ ! -e "%s/go" ] ; do sleep 0.01 ; done\nexit 1\n' % (d, d))
+os.chmod(hook, 0o755)
+r = Run(["-c", "HUP:" + hook, "-w", "0"], ["-x", "TERM:0"])
+r.ready()
+code = ("import ctypes, os, signal, time\n"
+        "ctypes.CDLL(None).prctl(15, b'hup-sender', 0, 0, 0)\n"
+        "os.kill(%d, signal.SIGHUP)\n"
+        "while not os.path.exists(%r): time.sleep(0.01)\n" % (r.pid, os.path.join(d, "started")))
+s = subprocess.Popen([sys.executable, "-c", code])
+s.wait(timeout=scaled(20))
+open(os.path.join(d, "go"), "w").close()
+line = wait_until(lambda: [l for l in r.errlines() if "held: hook" in l], 10)
+tap.ok(line == ["selfpipe-run: info: SIGHUP from pid %d (hup-sender) uid %d by kill -> held: hook %s exited 1" % (s.pid, uid, hook)],
+       "a hook's delivery: the sender is named as it was when the hook started, though gone when it decided", line)
+r.kill(signal.SIGTERM)
+r.wait()
+r.cleanup()
+subprocess.call(["rm", "-rf", d])
 tap.done()

@@ -72,6 +72,8 @@ static void hook_start (int sig, sp_info const *info)
     return ;
   }
   h->pid = pid ;
+  /* the sender is named now, not when the hook has decided */
+  if (sprun_log_wants(SPRUN_WARN)) sprun_sender(&h->ev) ;
   if (sprun.cfg->hooktimeout)
   {
     tain t ;

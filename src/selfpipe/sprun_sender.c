@@ -73,12 +73,15 @@ static int by_user (int code)
   return code == SI_USER || code == SI_QUEUE || code == SI_TKILL || code == SI_MESGQ ;
 }
 
- /* Fills ev->from and ev->comm, and what the target makes of the
-    signal it was sent; once. */
+ /* Fills ev->from and ev->comm once, the first time it is called (a
+    delivery a hook decides is named when the hook starts); and, each
+    time, what the target makes of the signal it was sent. */
 
 void sprun_sender (sprun_event *ev)
 {
   sp_info const *info = &ev->info ;
+  if (ev->to && ev->target && !ev->err)
+    ev->unheard = ignores(ev->target < 0 ? -ev->target : ev->target, ev->to) ;
   if (ev->looked) return ;
   ev->looked = 1 ;
   if (info->pid > 0) name(ev) ;
@@ -86,8 +89,6 @@ void sprun_sender (sprun_event *ev)
   else if (by_user(info->code)) ev->from = SPRUN_FROM_OUTSIDE ;
   else if (info->code == SI_KERNEL && sp_sig_class(info->sig) & SP_SIG_TTY) ev->from = SPRUN_FROM_TERMINAL ;
   else ev->from = SPRUN_FROM_KERNEL ;
-  if (ev->to && ev->target && !ev->err)
-    ev->unheard = ignores(ev->target < 0 ? -ev->target : ev->target, ev->to) ;
 }
 
  /* si_code in a word; 0 for a lost delivery, which has none */
