@@ -204,7 +204,10 @@ def env_vars(text):
     return sorted(set(re.findall(r"\bSELFPIPE_[A-Z_]+\b", text)))
 
 
-EVENT = re.compile(r"SIG[A-Z0-9+-]+ from (?:pid \d+ uid \d+|kernel|outside the container|outside the pid namespace|unknown sender)")
+# the sender as fmt_head words it: a pid with its name (or gone), the
+# kernel, the terminal, outside; then how it was sent
+EVENT = re.compile(r"SIG[A-Z0-9+-]+ from (?:pid \d+(?: \([^)]*\))? uid \d+|the kernel|the terminal|outside the container"
+                   r"|outside the pid namespace|unknown sender)(?: by (?:kill|tkill|sigqueue value -?\d+))?")
 
 
 def run_html_logs(page):

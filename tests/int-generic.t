@@ -49,7 +49,7 @@ def story(h, sup):
         sup.down(dirs[name])
     logdir = log_of(dirs['stubborn'])
     log = lambda: h.logtext(logdir)
-    h.ok(h.wait_log(logdir, r'^%sselfpipe-run: info: SIGTERM from pid %d uid %d -> SIGQUIT to pid %d$' % (st, parent, uid, child), 20),
+    h.ok(h.wait_log(logdir, r'^%sselfpipe-run: info: SIGTERM %s -> SIGQUIT to pid %d \(ignored by it\)$' % (st, sent_by(parent, uid, sup.supervisor), child), 20),
          'stubborn: down sends SIGTERM, remapped to SIGQUIT', log())
     h.ok(h.wait_for(lambda: not h.alive(child), 30), 'stubborn: the child is dead')
     elapsed = time.monotonic() - t0
@@ -91,8 +91,8 @@ def story(h, sup):
     for _ in range(4):
         sup.hup(svc)
     sent = time.monotonic() - t0
-    fwd = r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> SIGHUP to pid %d$' % (st, parent, uid, child)
-    folded = r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> coalesced: hook \./slow-check running' % (st, parent, uid)
+    fwd = r'^%sselfpipe-run: info: SIGHUP %s -> SIGHUP to pid %d$' % (st, sent_by(parent, uid, sup.supervisor), child)
+    folded = r'^%sselfpipe-run: info: SIGHUP %s -> coalesced: hook \./slow-check running' % (st, sent_by(parent, uid, sup.supervisor))
     h.ok(h.wait_log(logdir, folded, 20), 'gate: 4 more hups while it runs (sent in %.2f s) are logged as coalesced' % sent,
          h.logtext(logdir))
     h.ok(h.wait_log(logdir, fwd, 30, 2), 'gate: the HUP is forwarded after the first run and after the re-run',

@@ -79,7 +79,7 @@ def story(h, sup):
     # a broken configuration: the gate refuses, no reload
     h.write(conf, 'this is not { a haproxy configuration\n')
     sup.hup(svc)
-    h.ok(h.wait_log(logdir, r'^%sselfpipe-run: info: SIGHUP from pid \d+ uid \d+ -> held: hook ./check-config exited 1$' % st, 30),
+    h.ok(h.wait_log(logdir, r'^%sselfpipe-run: info: SIGHUP %s -> held: hook ./check-config exited 1$' % (st, sent_by(None, os.geteuid(), sup.supervisor)), 30),
          'a broken configuration: the -c gate (haproxy -c) refuses the HUP', log())
     settle(0.5)
     h.ok(len(list(re.finditer('reload (done|failed)', log()))) == 1 and h.http_get(port) == 'config B',

@@ -115,7 +115,7 @@ def story(h, sup):
     load.want = 'config '
     h.nginx_conf(conf, port, 'config B')
     sup.hup(svc)
-    h.ok(h.wait_log(logdir, r'^%sselfpipe-run: info: SIGHUP from pid \d+ uid %d -> SIGHUP to pid %d$' % (st, uid, master), 30)
+    h.ok(h.wait_log(logdir, r'^%sselfpipe-run: info: SIGHUP %s -> SIGHUP to pid %d$' % (st, sent_by(None, uid, sup.supervisor), master), 30)
          and h.wait_for(lambda: h.http_get(port) == 'config B', 30),
          'then a HUP (through the nginx -t gate) reaches the current master %d: config B' % master, log())
     settle(0.5)

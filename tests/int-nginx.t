@@ -52,7 +52,7 @@ def story(h, sup):
     if not h.ok(nginx, "nginx's master is selfpipe-run's only child", 'children: %s' % h.children(runner)):
         raise SystemExit(1)
 
-    fwd = r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> SIGHUP to pid %d$' % (st, parent, uid, nginx)
+    fwd = r'^%sselfpipe-run: info: SIGHUP %s -> SIGHUP to pid %d$' % (st, sent_by(parent, uid, sup.supervisor), nginx)
     got_hup = r'\[notice\] %d#\d+: signal 1 \(SIGHUP\) received from %d, reconfiguring' % (nginx, runner)
 
     # a good new config: the hook passes, the HUP goes through
@@ -67,7 +67,7 @@ def story(h, sup):
     # a broken config: the hook fails, the HUP is held
     h.write(conf, 'this is not { an nginx configuration\n')
     sup.hup(svc)
-    held = r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> held: hook \./check-config exited 1$' % (st, parent, uid)
+    held = r'^%sselfpipe-run: info: SIGHUP %s -> held: hook \./check-config exited 1$' % (st, sent_by(parent, uid, sup.supervisor))
     h.ok(h.wait_log(logdir, held, 30), 'hup with a broken config: the log has the "held" line with %s' % sup.stamp_what, log())
     settle(0.5)   # a wrongly forwarded HUP would have reached nginx by now
     text = log()
@@ -77,7 +77,7 @@ def story(h, sup):
 
     # down: TERM becomes QUIT, nginx shuts down gracefully
     sup.down(svc)
-    quit = r'^%sselfpipe-run: info: SIGTERM from pid %d uid %d -> SIGQUIT to pid %d$' % (st, parent, uid, nginx)
+    quit = r'^%sselfpipe-run: info: SIGTERM %s -> SIGQUIT to pid %d$' % (st, sent_by(parent, uid, sup.supervisor), nginx)
     h.ok(h.wait_log(logdir, quit, 20), 'down: the log says SIGTERM -> SIGQUIT to nginx', log())
     h.ok(h.wait_log(logdir, r'\[notice\] %d#\d+: signal 3 \(SIGQUIT\) received from %d' % (nginx, runner), 20),
          'nginx got SIGQUIT from selfpipe-run (graceful shutdown)', log())

@@ -94,14 +94,14 @@ pod("kill", "-s", "HUP", "ngx", check=True)
 tap.ok(wait_until(lambda: get() == "v2", 20, step=0.1), "podman kill -s HUP, a good conf: reloaded, v2 served",
        "\n".join(pod.logs("ngx")[1][-10:]))
 e = pod.logs("ngx")[1]
-tap.ok([l for l in e if re.match(r"selfpipe-run: info: SIGHUP from outside the container -> SIGHUP to pid \d+$", l)],
+tap.ok([l for l in e if re.match(r"selfpipe-run: info: SIGHUP from outside the container by kill -> SIGHUP to pid \d+$", l)],
        "  the log: the HUP passed the gate and was forwarded", e)
 
 # a broken conf: the gate holds the HUP, the old workers go on
 write_conf("this is not nginx.conf\n")
 pod("kill", "-s", "HUP", "ngx", check=True)
 held = pod.wait_log("ngx", lambda o, e: [l for l in e if l.endswith("-> held: hook %s exited 1" % HOOK)])
-tap.ok(held and held[0].startswith("selfpipe-run: info: SIGHUP from outside the container"),
+tap.ok(held and held[0].startswith("selfpipe-run: info: SIGHUP from outside the container by kill -> "),
        "podman kill -s HUP, a broken conf: held by the gate (nginx -t failed)", pod.logs("ngx")[1][-10:])
 tap.ok(get() == "v2" and pod.running("ngx"), "  nginx still runs and serves v2")
 

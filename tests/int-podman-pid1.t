@@ -56,7 +56,7 @@ for sig in ("HUP", "USR1", "USR2"):
 o, e = pod.logs(name)
 for sig in ("HUP", "USR1", "USR2"):
     lines = [l for l in e if l.startswith("selfpipe-run: info: SIG%s " % sig)]
-    tap.ok(lines == ["selfpipe-run: info: SIG%s from outside the container -> SIG%s to pid %s" % (sig, sig, cpid)],
+    tap.ok(lines == ["selfpipe-run: info: SIG%s from outside the container by kill -> SIG%s to pid %s" % (sig, sig, cpid)],
            "SIG%s: one log line, the sender outside the container" % sig, e)
 rss = status_kb(pod, name, 1)
 tap.note("PID 1 (selfpipe-run) VmRSS: %s kB" % rss)
@@ -71,7 +71,7 @@ tap.note("podman stop -> exited: %.2f s" % took)
 tap.ok(r.returncode == 0 and code == 0, "podman stop -t 10: graceful, exit 0 (got %s)" % code, r.stderr)
 tap.ok(took < scaled(5), "podman stop returns well before its 10 s (%.2f s)" % took)
 o, e = pod.logs(name)
-tap.ok("term" in o and "selfpipe-run: info: SIGTERM from outside the container -> SIGTERM to pid %s" % cpid in e
+tap.ok("term" in o and "selfpipe-run: info: SIGTERM from outside the container by kill -> SIGTERM to pid %s" % cpid in e
        and "selfpipe-run: info: child %s exited 0" % cpid in e, "the stop is TERM, forwarded; the child's end logged", e)
 pod("rm", name)
 

@@ -17,8 +17,9 @@ def story(h, sup):
     logdir = log_of(svc)
     sup.up(svc)
     runner, parent, child = service_running(h, sup, svc, 'sleep', 'hup')
-    fwd = re.compile(r'^%sselfpipe-run: info: SIGHUP from pid %d uid %d -> SIGHUP to pid %d$'
-                     % (sup.stamp, parent, os.geteuid(), child), re.M)
+    # the child ignores HUP (trap ''): each forward line says so
+    fwd = re.compile(r'^%sselfpipe-run: info: SIGHUP %s -> SIGHUP to pid %d \(ignored by it\)$'
+                     % (sup.stamp, sent_by(parent, os.geteuid(), sup.supervisor), child), re.M)
     counted = lambda: len(fwd.findall(h.logtext(logdir)))
 
     # one hup at a time, each one's line awaited before the next

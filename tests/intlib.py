@@ -620,6 +620,20 @@ def log_of(svc):
     return os.path.join(svc, 'log', 'main')
 
 
+def sent_by(pid, uid, comm=None):
+    """selfpipe-run's words for a delivery that pid sent with kill(), as
+    a regex: 'from pid 812 (s6-supervise) uid 0 by kill'. comm: its
+    command name; read from /proc now when not given (the sender is a
+    supervisor, alive when the test asks); pid None: any pid."""
+    if comm is None:
+        try:
+            with open('/proc/%d/comm' % pid) as f:
+                comm = f.read().rstrip('\n')
+        except OSError:
+            comm = 'gone'
+    return r'from pid %s \(%s\) uid %d by kill' % (r'\d+' if pid is None else pid, re.escape(comm), uid)
+
+
 def service_running(h, sup, svc, comm, what):
     """Waits until svc (up) has its selfpipe-run running comm: (runner,
     its parent, the child); a failure ends the story."""

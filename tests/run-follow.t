@@ -11,6 +11,7 @@ from sprun_lib import *
 tap = Tap()
 check_setup(tap)
 me, uid = os.getpid(), os.getuid()
+ME = from_me_re(me)   # "from pid ME (run-follow.t) uid U by kill"
 DAEMON = os.path.join(os.path.dirname(os.path.abspath(__file__)), "follow_daemon.py")
 
 
@@ -104,7 +105,7 @@ tap.ok(m and l == "selfpipe-run: info: following pid %d from pidfile %s" % (m, r
        "the launcher exits 0: 'following pid N from pidfile F'", r.errlines())
 r.kill(signal.SIGHUP)
 wait_until(lambda: r.msigs(m), 5)
-tap.ok(r.msigs(m) == ["SIGHUP"] and logline(r, r"SIGHUP from pid %d uid %d -> SIGHUP to pid %d$" % (me, uid, m)),
+tap.ok(r.msigs(m) == ["SIGHUP"] and logline(r, r"SIGHUP %s -> SIGHUP to pid %d$" % (ME, m)),
        "  a HUP to the runner reaches the master, the line names it", r.errlines())
 r.kill(signal.SIGTERM)
 rc = r.wait()
@@ -172,7 +173,7 @@ r = Run(["-v2", "-P", "%s,5000" % os.path.join(tempfile.gettempdir(), "sprun-fol
 late = os.path.join(tempfile.gettempdir(), "sprun-follow-late-%d" % me)
 logline(r, r"launcher \d+ exited 0: reading pidfile", 5)
 r.kill(signal.SIGHUP)
-held = logline(r, r"SIGHUP from pid %d uid %d -> held: no master followed yet$" % (me, uid), 5) and not os.path.exists(late)
+held = logline(r, r"SIGHUP %s -> held: no master followed yet$" % ME, 5) and not os.path.exists(late)
 fl = logline(r, r"following pid", 10)
 got = wait_until(lambda: "HUP" in file_lines(late + ".rec"), 5)
 tap.ok(held and fl and got, "a pidfile written 1 s late: followed; a HUP meanwhile is held, then delivered", r.errlines())
@@ -224,7 +225,7 @@ wait_until(lambda: os.path.exists(r.pidfile + ".2"), 5)
 send(old, signal.SIGQUIT)
 wait_until(lambda: not alive(old), 5)
 r.kill(signal.SIGHUP)
-held = logline(r, r"SIGHUP from pid %d uid %d -> held: no master followed yet$" % (me, uid), 5)
+held = logline(r, r"SIGHUP %s -> held: no master followed yet$" % ME, 5)
 early = os.path.exists(r.pidfile)
 l = logline(r, r"master %d exited" % old, 10)
 wait_until(lambda: r.msigs(new), 5)
@@ -294,11 +295,11 @@ r.cleanup()
 r, old = triggered(["-T", "-U", "ALRM,5000"], ["-t", "4"])
 new = r.master(2)
 r.kill(signal.SIGALRM)
-busy = logline(r, r"SIGALRM from pid %d uid %d -> upgrade already under way: ignored$" % (me, uid), 5)
+busy = logline(r, r"SIGALRM %s -> upgrade already under way: ignored$" % ME, 5)
 d = logline(r, r"upgrade done", 10)
 m = d and re.search(r"upgrade done: following %d (\d+) ms after the trigger$" % new, d)
 lines = r.errlines()
-want = [r"info: SIGALRM from pid %d uid %d -> upgrade: SIGUSR2 to pid %d$" % (me, uid, old),
+want = [r"info: SIGALRM %s -> upgrade: SIGUSR2 to pid %d$" % (ME, old),
         r"info: upgrade: new master %d alive 1000 ms -> SIGQUIT to old master %d$" % (new, old),
         r"info: master %d exited \(exited 0\); following %d$" % (old, new)]
 tap.ok(m and all(logline(r, w, 0) for w in want), "-U ALRM: USR2 to the master, the new one alive 1 s, QUIT to the old, switch: 'upgrade done'", lines)
@@ -335,7 +336,7 @@ r.cleanup()
 # 13b. -u: the signal that starts an upgrade in the master
 r, old = triggered(["-U", "ALRM,500", "-u", "WINCH"], ["-t", "4", "-n", "1"])
 l = logline(r, r"upgrade rolled back", 10)
-tap.ok(logline(r, r"info: SIGALRM from pid %d uid %d -> upgrade: SIGWINCH to pid %d$" % (me, uid, old), 0) and l and r.msigs(old) == ["SIGWINCH"],
+tap.ok(logline(r, r"info: SIGALRM %s -> upgrade: SIGWINCH to pid %d$" % (ME, old), 0) and l and r.msigs(old) == ["SIGWINCH"],
        "-U ALRM -u WINCH: the trigger sends WINCH, not USR2, to the master", r.errlines() + [str(r.records())])
 r.kill(signal.SIGTERM)
 r.wait()

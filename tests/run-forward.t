@@ -55,9 +55,9 @@ tap.ok(r.sigs()[-1:] == ["SIGTERM"], "TERM was the last signal the child saw")
 lines = r.norm(os.getpid())
 want = []
 for s in sent + [signal.SIGTERM]:
-    want.append("selfpipe-run: info: %s from pid SENDER uid %d -> %s to pid CHILD" % (sig_name(s), os.getuid(), sig_name(s)))
+    want.append("selfpipe-run: info: %s %s -> %s to pid CHILD" % (sig_name(s), from_me(), sig_name(s)))
     if s in (signal.SIGTSTP, signal.SIGTTIN, signal.SIGTTOU):
-        want.append("selfpipe-run: info: SIGCONT from pid SENDER uid %d -> SIGCONT to pid CHILD" % os.getuid())
+        want.append("selfpipe-run: info: SIGCONT %s -> SIGCONT to pid CHILD" % from_me())
 got = [l for l in lines if " from pid " in l]
 tap.ok(got == want, "one log line per forwarded signal, in order, exact text", "\n".join(lines[:20]))
 tap.ok(lines[-1:] == ["selfpipe-run: info: child CHILD exited 0"], "last log line: child CHILD exited 0", lines[-3:])
@@ -120,7 +120,7 @@ tap.ok(len(burst) >= 2 and is_subsequence(burst, sent),
 tap.ok("SIGUSR1" in burst and "SIGUSR2" in burst, "both USR1 and USR2 came through")
 logged = []
 for l in r.errlines():
-    m = re.match(r"selfpipe-run: info: (SIGUSR[12]) from pid \d+ uid \d+ -> (SIGUSR[12]) to pid \d+( \(repeated \d+ times\)|)", l)
+    m = re.match(r"selfpipe-run: info: (SIGUSR[12]) %s -> (SIGUSR[12]) to pid \d+( \(repeated \d+ times\)|)" % from_me_re(os.getpid()), l)
     if m:
         logged.append(m.group(1))
 tap.ok(len(logged) >= 2 and is_subsequence(logged, sent), "the log lines of the burst are in order too (%d lines)" % len(logged))

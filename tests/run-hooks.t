@@ -53,7 +53,7 @@ tap.ok(hooklog() == ["SIGHUP %d [%d]" % (r.child, me)],
 r.kill(signal.SIGTERM)
 r.wait()
 got = r.norm(me)
-tap.ok(got[:1] == ["selfpipe-run: info: SIGHUP from pid SENDER uid %d -> SIGHUP to pid CHILD" % uid],
+tap.ok(got[:1] == ["selfpipe-run: info: SIGHUP %s -> SIGHUP to pid CHILD" % from_me()],
        "  the usual forward line", "\n".join(got))
 r.cleanup()
 
@@ -69,7 +69,7 @@ tap.ok(hooklog() == ["SIGHUP"], "  the hook ran once", hooklog())
 r.kill(signal.SIGTERM)
 r.wait()
 got = r.norm(me)
-tap.ok(got[:1] == ["selfpipe-run: info: SIGHUP from pid SENDER uid %d -> held: hook %s exited 1" % (uid, fails)],
+tap.ok(got[:1] == ["selfpipe-run: info: SIGHUP %s -> held: hook %s exited 1" % (from_me(), fails)],
        "  the held line, exactly", "\n".join(got))
 r.cleanup()
 

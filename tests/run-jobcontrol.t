@@ -42,7 +42,7 @@ p.send_signal(signal.SIGTSTP)
 settle(1.0)   # a stop would have come by now
 tap.ok(proc_state(p.pid) != "T" and proc_state(child) != "T", "orphaned group: neither the runner nor the child stops", (proc_state(p.pid), proc_state(child)))
 err = finish(p)
-tap.ok("SIGTSTP from pid %d" % os.getpid() in err and "stopping itself" not in err, "  the TSTP was forwarded, no self-stop", err)
+tap.ok("SIGTSTP %s" % from_me(os.getpid()) in err and "stopping itself" not in err, "  the TSTP was forwarded, no self-stop", err)
 
 # 3. TSTP ignored at startup: the child inherits SIG_IGN, neither stops
 p, child = start(["sh", "-c", "trap '' TSTP ; exec \"$@\"", "sh"], process_group=0)

@@ -37,7 +37,7 @@ seen = 0
 lost = 0
 unknown = 0
 for l in lines:
-    m = re.match(r"selfpipe-run: info: SIGRTMIN\+1 from pid %d uid \d+ -> ignored(?: \(repeated (\d+) times\))?$" % os.getpid(), l)
+    m = re.match(r"selfpipe-run: info: SIGRTMIN\+1 %s -> ignored(?: \(repeated (\d+) times\))?$" % from_me_re(os.getpid()), l)
     if m:
         seen += int(m.group(1)) if m.group(1) else 1
     m = re.match(r"selfpipe-run: warning: (\d+) deliveries of SIGRTMIN\+1 lost \(the signal pipe was full\)$", l)

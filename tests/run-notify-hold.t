@@ -19,7 +19,7 @@ for k, sig in enumerate((signal.SIGUSR2, signal.SIGUSR1, signal.SIGWINCH, signal
     r.kill(sig)
     wait_until(lambda: len([l for l in r.errlines() if "held until" in l]) >= k, 5)
 held = [l for l in r.norm(me)]
-want = ["selfpipe-run: info: %s from pid SENDER uid %d -> held until the service is ready" % (s, uid) for s in ("SIGUSR2", "SIGUSR1", "SIGWINCH", "SIGHUP")]
+want = ["selfpipe-run: info: %s %s -> held until the service is ready" % (s, from_me()) for s in ("SIGUSR2", "SIGUSR1", "SIGWINCH", "SIGHUP")]
 tap.ok(held == want, "-H: four signals before ready, one line each", "\n".join(held))
 settle(0.2)
 tap.ok(r.sigs() == [] and not [x for x in r.records() if x[0] == "sig"], "  the child saw none of them yet", r.records())

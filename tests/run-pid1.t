@@ -80,7 +80,7 @@ except subprocess.TimeoutExpired:
     rc = p.wait()
 err = p.stderr.read()
 tap.ok(rc == 0, "PID 1: TERM from outside is forwarded, the child exits 0 (got %s)" % rc, err)
-tap.ok(re.search(r"^selfpipe-run: info: SIGUSR1 from outside the container -> SIGUSR1 to pid \d+$", err, re.M),
+tap.ok(re.search(r"^selfpipe-run: info: SIGUSR1 from outside the container by kill -> SIGUSR1 to pid \d+$", err, re.M),
        "PID 1: the log says the sender is outside the container (si_pid 0), not unknown", err)
 
 # 4b. PID 1 at exit: a process left behind gets SIGTERM; one that ignores

@@ -9,7 +9,7 @@ from sprun_lib import *
 tap = Tap()
 check_setup(tap)
 me, uid = os.getpid(), os.getuid()
-FROM = "from pid SENDER uid %d" % uid
+FROM = from_me()
 
 # 1. remap, drop, plain forward; the exact lines
 r = Run(["-m", "USR1:USR2", "-m", "sighup:0", "-m", "RTMIN+1:RTMAX-2"], ["-x", "TERM:0"])
@@ -128,7 +128,7 @@ for l in lines:
         total += int(l.split("(repeated ")[1].split()[0])
     else:
         total += 1
-want = "selfpipe-run: info: SIGRTMIN+1 from pid %d uid %d -> ignored" % (me, uid)
+want = "selfpipe-run: info: SIGRTMIN+1 %s -> ignored" % from_me(me)
 tap.ok(lines and all(l == want or (l.startswith(want + " (repeated ") and l.endswith(" times)")) for l in lines),
        "-v 1 burst: the line, then the same line with (repeated N times)", "\n".join(lines[:5]))
 tap.ok(total == 200, "  the lines account for the 200 deliveries (%d)" % total, "\n".join(lines[:5]))

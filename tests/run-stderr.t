@@ -138,7 +138,7 @@ r.wait()
 wait_until(drain, 3)
 os.close(rd)
 got = [l for l in buf[filled:].decode(errors="replace").splitlines() if l.startswith("selfpipe-run: ")]
-timedout = [l for l in got if re.match(r"selfpipe-run: warning: SIGHUP from pid \d+ uid \d+ -> held: hook %s timed out after %d ms$" % (re.escape(hook), wms), l)]
+timedout = [l for l in got if re.match(r"selfpipe-run: warning: SIGHUP %s -> held: hook %s timed out after %d ms$" % (from_me_re(os.getpid()), re.escape(hook), wms), l)]
 lostlines = [l for l in got if re.search(r"\b\d+ lines lost$", l)]
 tap.ok(lostlines, "stalled logger: info lines were dropped and counted (%d lines written)" % len(got), got[-5:])
 tap.ok(len(timedout) == 1, "  but the hook's time-out warning had room in the full queue", [l for l in got if "HUP" in l][-3:])

@@ -10,7 +10,7 @@ from sprun_lib import *
 tap = Tap()
 check_setup(tap)
 me, uid = os.getpid(), os.getuid()
-EV = "SIGTERM from pid SENDER uid %d" % uid
+EV = "SIGTERM %s" % from_me()
 
 # 1. the delay runs out: TERM reaches the child only then
 r = Run(["-D", "400"], ["-x", "TERM:0"])
@@ -62,7 +62,8 @@ r.cleanup()
 # 4. only the first stop signal is held: after the delay, TERM goes at once
 r = Run(["-D", "200"], ["-i", "TERM"])
 r.ready()
-FWD = "selfpipe-run: info: %s -> SIGTERM to pid CHILD" % EV
+# the child ignores TERM (-i): the forward line says so
+FWD = "selfpipe-run: info: %s -> SIGTERM to pid CHILD (ignored by it)" % EV
 r.kill(signal.SIGTERM)
 wait_until(lambda: r.norm(me).count(FWD) == 1, 5)
 r.kill(signal.SIGTERM)

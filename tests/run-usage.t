@@ -39,6 +39,8 @@ prog="touch $marker"
 usage_error Z -Z $prog
 usage_error '' -v
 usage_error x -v x $prog
+usage_error 'not text or json' -o yaml $prog
+usage_error '' -o
 usage_error 3x -v 3x $prog
 usage_error abc -k abc $prog
 usage_error -5 -k -5 $prog

@@ -24,6 +24,23 @@ SIGNAME_RE = r"SIG[A-Z0-9+-]+"
 # (make check-musl says so in SP_SIGRTMIN); python3 is glibc's.
 RTMIN = int(os.environ.get("SP_SIGRTMIN", signal.SIGRTMIN))
 RTMAX = signal.SIGRTMAX
+# How the runner names a sender that is this test: its pid, the command
+# name it reads from /proc, its uid, and kill(2)'s si_code
+with open("/proc/self/comm") as _f:
+    MY_COMM = _f.read().rstrip("\n")
+
+
+def from_me(pid="SENDER", uid=None, code="kill"):
+    """The log's words for a delivery this process sent with kill():
+    'from pid SENDER (run-forward.t) uid 0 by kill'."""
+    return "from pid %s (%s) uid %d by %s" % (pid, MY_COMM, os.getuid() if uid is None else uid, code)
+
+
+def from_me_re(pid=None, code="kill"):
+    """The same as a regex, any pid when pid is None."""
+    return r"from pid %s \(%s\) uid %d by %s" % (r"\d+" if pid is None else pid, re.escape(MY_COMM), os.getuid(), code)
+
+
 # valgrind keeps the highest signal for itself: the runner cannot catch it there
 CATCH_MAX = signal.SIGRTMAX - 1 if PHASE == "valgrind" else signal.SIGRTMAX
 

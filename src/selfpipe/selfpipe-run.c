@@ -32,11 +32,11 @@ int main (int argc, char const *const *argv)
   if (cfg.info) sprun_help(cfg.info) ;
   sprun.cfg = &cfg ;
   sprun.self = getpid() ;
-  sprun_log_init(cfg.verbosity, cfg.timestamp) ;
+  sprun_log_init(cfg.verbosity, cfg.timestamp, cfg.json) ;
   tain_now_set_stopwatch_g() ;
 
   if (cfg.subreaper && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-    strerr_diefu1sys(111, "become a child subreaper") ;
+    sprun_diefu(111, "become a child subreaper") ;
   sprun_stopself_init() ;
   /* before the trap: the -d pipe and the socket are made, and the
      environment set, before anything else can take a descriptor */
@@ -60,7 +60,7 @@ int main (int argc, char const *const *argv)
     tain_now_g() ;
     if (r < 0)
     {
-      if (errno != EINTR) strerr_diefu1sys(111, "iopause") ;
+      if (errno != EINTR) sprun_diefu(111, "iopause") ;
       for (unsigned int i = 0 ; i < n ; i++) x[i].revents = 0 ;
     }
     for (;;)
@@ -68,7 +68,7 @@ int main (int argc, char const *const *argv)
       sp_info info ;
       sp_fwd fwd ;
       r = sp_read(&info) ;
-      if (r < 0) strerr_diefu1sys(111, "read signals") ;
+      if (r < 0) sprun_diefu(111, "read signals") ;
       if (!r) { sprun_log_endburst() ; break ; }
       sp_forwarded(&fwd) ;
       sprun_signal_fwd(&info, &fwd) ;

@@ -15,7 +15,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -o format ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -52,6 +52,7 @@ struct sprun_config_s
   int pdeathsig ;                  /* -p; 0: none */
   int parentsig ;                  /* -a: the runner's own parent death signal; 0: none */
   unsigned char timestamp ;        /* -T */
+  unsigned char json ;             /* -o json: one JSON object a log line */
   unsigned char pgroup ;           /* -g */
   unsigned char subreaper ;        /* -s */
   unsigned char reraise ;          /* -r */
@@ -82,20 +83,60 @@ extern char const *sprun_source_refusal (int) ;
 extern void sprun_help (int) gccattr_noreturn ;
 extern char const sprun_version[] ;
 
- /* Logging: a bounded queue, written to fd 2 only when it polls writable */
+ /* Logging: a bounded queue, written to fd 2 only when it polls writable.
+    Every line names its event (its "event" field in JSON); the names
+    are in sprun_log.c's table, in this order. */
 
 #define SPRUN_WARN 0
 #define SPRUN_INFO 1
 #define SPRUN_DEBUG 2
 
-extern void sprun_log_init (unsigned int, int) ;
-extern void sprun_logv (int, char const *const *, unsigned int) ;
-#define sprun_log(level, ...) sprun_logv(level, (char const *const[]){ __VA_ARGS__ }, sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
+enum sprun_logev_e
+{
+  SPRUN_LE_SIGNAL,    /* a delivery not forwarded, deliveries lost */
+  SPRUN_LE_FORWARD,   /* a delivery forwarded, or the kill that failed */
+  SPRUN_LE_GATE,      /* -c: the hook decided, started, ended */
+  SPRUN_LE_HOLD,      /* held until ready (-H) or until a master is followed (-P) */
+  SPRUN_LE_STOP,      /* the stop signal, its delay, the SIGCONT after it */
+  SPRUN_LE_KILL,      /* the stop schedule's later stages, the PID 1 sweep */
+  SPRUN_LE_SPAWN,     /* the child started */
+  SPRUN_LE_EXIT,      /* a child or an orphan reaped */
+  SPRUN_LE_JOB,       /* job control: the child or the runner stopped, continued */
+  SPRUN_LE_FOLLOW,    /* -P */
+  SPRUN_LE_UPGRADE,   /* -U */
+  SPRUN_LE_NOTIFY,    /* the notify socket's messages */
+  SPRUN_LE_READY,     /* readiness */
+  SPRUN_LE_RELOAD,    /* reload confirmation */
+  SPRUN_LE_WATCHDOG,  /* -W */
+  SPRUN_LE_LOG,       /* the log's own losses */
+  SPRUN_LE_FATAL      /* the runner's last words */
+} ;
+
+extern void sprun_log_init (unsigned int, int, int) ;
+extern void sprun_logv (int, enum sprun_logev_e, char const *const *, unsigned int) ;
+#define sprun_log(level, ev, ...) sprun_logv(level, ev, (char const *const[]){ __VA_ARGS__ }, sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
+extern void sprun_log_line (int, enum sprun_logev_e, char const *, size_t, char const *, size_t) ;
 extern int sprun_log_wants (int) ;
+extern int sprun_log_json (void) ;
 extern void sprun_log_endburst (void) ;
 extern int sprun_log_pending (void) ;
 extern void sprun_log_write (void) ;
 extern void sprun_log_flush_nowait (void) ;
+extern void sprun_die (int, int, char const *const *, unsigned int) gccattr_noreturn ;
+#define sprun_diefu(code, ...) sprun_die(code, errno, (char const *const[]){ "unable to ", __VA_ARGS__ }, 1 + sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
+#define sprun_dief(code, ...) sprun_die(code, 0, (char const *const[]){ __VA_ARGS__ }, sizeof((char const *const[]){ __VA_ARGS__ }) / sizeof(char const *))
+
+ /* JSON for the log: strings escaped into valid JSON whatever their
+    bytes (sprun_json.c). Each appends to s, never past max, and
+    returns the new length. */
+
+extern size_t sprun_json_str (char *, size_t, size_t, char const *, size_t) ;
+extern size_t sprun_json_key (char *, size_t, size_t, char const *) ;
+extern size_t sprun_json_strfield (char *, size_t, size_t, char const *, char const *) ;
+extern size_t sprun_json_intfield (char *, size_t, size_t, char const *, long long) ;
+extern size_t sprun_json_litfield (char *, size_t, size_t, char const *, char const *) ;
+extern size_t sprun_json_time (char *) ;
+#define SPRUN_JSON_TIME_MAX 40
 
  /* One delivery on its way: filled once from the record, every module
     adds what it did, one renderer prints it. */
@@ -134,10 +175,32 @@ struct sprun_event_s
   int wstat ;           /* the hook's wait status */
   unsigned int ms ;     /* the hook's time-out, or the stop delay */
   sp_fwd fwd ;          /* what the library's handler did with it */
+  unsigned char looked ; /* the sender and the target were looked up in /proc */
+  unsigned char from ;  /* enum sprun_from_e */
+  unsigned char unheard ; /* the target ignores the signal sent */
+  char comm[17] ;       /* the sender's command name, raw bytes */
 } ;
 
+ /* Who sent a delivery, as far as the kernel says (sprun_sender.c) */
+
+enum sprun_from_e
+{
+  SPRUN_FROM_PROCESS,   /* a pid of our namespace, its name read */
+  SPRUN_FROM_NONAME,    /* a pid whose name /proc would not give */
+  SPRUN_FROM_GONE,      /* a pid that was gone when the record was handled */
+  SPRUN_FROM_KERNEL,
+  SPRUN_FROM_TERMINAL,  /* the kernel, for the terminal: ^C, a resize, a hangup */
+  SPRUN_FROM_OUTSIDE,   /* a process the kernel cannot name in our pid namespace */
+  SPRUN_FROM_UNKNOWN    /* a lost delivery: no record of its sender */
+} ;
+
+extern void sprun_sender (sprun_event *) ;
+extern char const *sprun_sender_code (sp_info const *) ;
+extern char const *sprun_sender_from (unsigned int) ;
+
 extern void sprun_event_init (sprun_event *, sp_info const *) ;
-extern void sprun_event_log (sprun_event const *) ;
+extern void sprun_event_log (sprun_event *) ;
+extern size_t sprun_event_json (char *, size_t, sprun_event const *) ;
 
  /* The target: whom the service's signals go to. The only caller of
     kill() on the service; safe in a signal handler. */
@@ -271,6 +334,8 @@ extern unsigned int sprun_children (void (*)(pid_t, void *), void *) ;
 extern unsigned int sprun_alive (void) ;
 extern int sprun_descendant (pid_t) ;
 extern size_t sprun_proc_comm (pid_t, char *, size_t) ;
+extern ssize_t sprun_proc_name (pid_t, char *, size_t) ;
+extern uint64_t sprun_proc_sigign (pid_t) ;
 
 extern size_t sprun_fmt_status (char *, int) ;
 #define SPRUN_STATUS_MAX 40

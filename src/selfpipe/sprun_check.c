@@ -52,7 +52,7 @@ int sprun_check_start (pid_t newm, pid_t oldm)
   if (check < 0)
   {
     check = 0 ;
-    sprun_log(SPRUN_WARN, "upgrade: check ", sprun.cfg->check, " could not start: ", strerror(errno)) ;
+    sprun_log(SPRUN_WARN, SPRUN_LE_UPGRADE, "upgrade: check ", sprun.cfg->check, " could not start: ", strerror(errno)) ;
     return -1 ;
   }
   return 0 ;
@@ -93,6 +93,6 @@ int sprun_check_end (pid_t pid, int wstat)
   check = 0 ;
   result = WIFEXITED(wstat) && !WEXITSTATUS(wstat) ;
   sprun_fmt_status(st, wstat) ;
-  sprun_log(SPRUN_DEBUG, "upgrade: check ", sprun.cfg->check, " ", st) ;
+  sprun_log(SPRUN_DEBUG, SPRUN_LE_UPGRADE, "upgrade: check ", sprun.cfg->check, " ", st) ;
   return 1 ;
 }

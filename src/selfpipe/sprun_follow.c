@@ -1,10 +1,10 @@
 /* ISC license. */
 
+#include <errno.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include <skalibs/types.h>
-#include <skalibs/strerr.h>
 #include <skalibs/tai.h>
 
 #include "sprun.h"
@@ -59,7 +59,7 @@ static void gccattr_noreturn fatal (char const *why)
   sprun_hook_killall() ;
   sprun_log_endburst() ;
   sprun_log_flush_nowait() ;
-  strerr_dief4x(111, "pidfile ", sprun.cfg->pidfile, ": ", why) ;
+  sprun_dief(111, "pidfile ", sprun.cfg->pidfile, ": ", why) ;
 }
 
  /* 1: pid is the new master; 0: not yet; -1: the file never will be good */
@@ -82,7 +82,7 @@ static void release (void)
   {
     char fmt[ULONG_FMT] ;
     fmt[ulong_fmt(fmt, follow.dropped)] = 0 ;
-    sprun_log(SPRUN_WARN, fmt, " deliveries dropped between masters (more than 64 held)") ;
+    sprun_log(SPRUN_WARN, SPRUN_LE_FOLLOW, fmt, " deliveries dropped between masters (more than 64 held)") ;
     follow.dropped = 0 ;
   }
   for (unsigned int i = 0 ; i < n ; i++) sprun_signal(&follow.held[i]) ;
@@ -95,7 +95,7 @@ static void take (pid_t pid)
   sprun.child = pid ;
   sprun_target_set(pid, sprun.cfg->pgroup) ;
   if (follow.phase == STARTING)
-    sprun_log(SPRUN_INFO, "following pid ", fmt, " from pidfile ", sprun.cfg->pidfile) ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_FOLLOW, "following pid ", fmt, " from pidfile ", sprun.cfg->pidfile) ;
   else
   {
     char old[PID_FMT] ;
@@ -105,8 +105,8 @@ static void take (pid_t pid)
     sprun_fmt_status(st, follow.wstat) ;
     name[sp_sig_fmt(name, follow.stopsig)] = 0 ;
     if (follow.stopsig)
-      sprun_log(SPRUN_INFO, "master ", old, " exited (", st, "); following ", fmt, "; the stop by ", name, " ended with ", old, ": a switch is not a stop") ;
-    else sprun_log(SPRUN_INFO, "master ", old, " exited (", st, "); following ", fmt) ;
+      sprun_log(SPRUN_INFO, SPRUN_LE_FOLLOW, "master ", old, " exited (", st, "); following ", fmt, "; the stop by ", name, " ended with ", old, ": a switch is not a stop") ;
+    else sprun_log(SPRUN_INFO, SPRUN_LE_FOLLOW, "master ", old, " exited (", st, "); following ", fmt) ;
   }
   follow.phase = FOLLOWING ;
   follow.dead = 0 ;
@@ -122,7 +122,7 @@ static void end (void)
   char st[SPRUN_STATUS_MAX] ;
   fmt_pid(old, follow.dead) ;
   sprun_fmt_status(st, follow.wstat) ;
-  sprun_log(SPRUN_INFO, "child ", old, " ", st) ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_EXIT, "child ", old, " ", st) ;
   sprun.wstat = follow.wstat ;
   sprun.done = 1 ;
 }
@@ -142,7 +142,7 @@ static int look (void)
   /* no living descendant: nobody could ever be named */
   if (!sprun_children(0, 0)) return -1 ;
   if (r == 0 && tain_future(&follow.deadline)) return 0 ;
-  sprun_log(SPRUN_WARN, "no new master: pidfile ", sprun.cfg->pidfile, ": ", follow.why) ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_FOLLOW, "no new master: pidfile ", sprun.cfg->pidfile, ": ", follow.why) ;
   return -1 ;
 }
 
@@ -158,7 +158,7 @@ int sprun_follow_ended (pid_t pid, int wstat)
   {
     /* a failed start is the launcher's to report */
     if (!WIFEXITED(wstat) || WEXITSTATUS(wstat)) return 0 ;
-    sprun_log(SPRUN_DEBUG, "launcher ", fmt, " exited 0: reading pidfile ", sprun.cfg->pidfile) ;
+    sprun_log(SPRUN_DEBUG, SPRUN_LE_FOLLOW, "launcher ", fmt, " exited 0: reading pidfile ", sprun.cfg->pidfile) ;
     follow.phase = STARTING ;
     follow.dead = 0 ;
   }
@@ -226,7 +226,7 @@ int sprun_follow_master (void)
   if (sprun_pidfile_read(sprun.cfg->pidfile, &pid, &why) <= 0 || pid != sprun.child) return 0 ;
   fmt_pid(fmt, pid) ;
   follow.phase = FOLLOWING ;
-  sprun_log(SPRUN_INFO, "following pid ", fmt, " from pidfile ", sprun.cfg->pidfile, ": the child itself") ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_FOLLOW, "following pid ", fmt, " from pidfile ", sprun.cfg->pidfile, ": the child itself") ;
   return 1 ;
 }
 
@@ -286,5 +286,5 @@ void sprun_follow_orphans (int wstat)
   if (!sprun_children(&name_one, &l)) return ;
   l.s[l.len] = 0 ;
   fmt[uint_fmt(fmt, l.n)] = 0 ;
-  sprun_log(SPRUN_WARN, "child exited 0; ", fmt, l.n == 1 ? " descendant still alive: " : " descendants still alive: ", l.s, ": a daemon that forks? see -P") ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_EXIT, "child exited 0; ", fmt, l.n == 1 ? " descendant still alive: " : " descendants still alive: ", l.s, ": a daemon that forks? see -P") ;
 }

@@ -72,6 +72,8 @@ static void hook_start (int sig, sp_info const *info)
     return ;
   }
   h->pid = pid ;
+  /* the sender is named now, not when the hook has decided */
+  if (sprun_log_wants(SPRUN_WARN)) sprun_sender(&h->ev) ;
   if (sprun.cfg->hooktimeout)
   {
     tain t ;
@@ -84,7 +86,7 @@ static void hook_start (int sig, sp_info const *info)
     char name[SP_SIGNAME_MAX + 1] ;
     fmt[pid_fmt(fmt, pid)] = 0 ;
     name[sp_sig_fmt(name, sig)] = 0 ;
-    sprun_log(SPRUN_DEBUG, "hook ", path, " pid ", fmt, " started for ", name) ;
+    sprun_log(SPRUN_DEBUG, SPRUN_LE_GATE, "hook ", path, " pid ", fmt, " started for ", name) ;
   }
 }
 
@@ -135,7 +137,7 @@ int sprun_hook_end (pid_t pid, int wstat)
     char st[SPRUN_STATUS_MAX] ;
     fmt[pid_fmt(fmt, pid)] = 0 ;
     sprun_fmt_status(st, wstat) ;
-    sprun_log(SPRUN_DEBUG, "hook ", h->ev.hook, " pid ", fmt, " ", st) ;
+    sprun_log(SPRUN_DEBUG, SPRUN_LE_GATE, "hook ", h->ev.hook, " pid ", fmt, " ", st) ;
   }
   if (h->timedout)
   {

@@ -21,26 +21,41 @@
     is full, lines are dropped and counted, and the count is logged once
     the queue has drained. The last WARN_ROOM bytes only take warnings:
     a flood of info lines cannot crowd out a SIGKILL or a loss report.
+    A line is text ("selfpipe-run: info: msg") or, with -o json, one
+    JSON object with the same msg and the event's fields.
  */
 
 #define QUEUE_MAX 65536
 #define WARN_ROOM 8192
-#define LINE_MAX_ 1024
+#define MSG_MAX 1000
+#define FIELDS_MAX 2048
+#define JSON_MAX (MSG_MAX * 6 + FIELDS_MAX + 256)
 
 static char queue[QUEUE_MAX] ;
 static size_t qlen = 0 ;
 static unsigned long dropped = 0 ;
 static unsigned int verbosity = 1 ;
 static int stamped = 0 ;
+static int json = 0 ;
 static int dead = 0 ;       /* fd 2 is closed or broken: log nothing more */
 static int istty = 0 ;
 
-static char const *const levelname[3] = { ": warning: ", ": info: ", ": debug: " } ;
+ /* the level 3 is the runner's fatal line, which every verbosity prints */
+static char const *const levelname[4] = { "warning", "info", "debug", "fatal" } ;
+#define FATAL 3
 
-void sprun_log_init (unsigned int v, int stamp)
+ /* in the order of enum sprun_logev_e */
+static char const *const evname[] =
+{
+  "signal", "forward", "gate", "hold", "stop", "kill", "spawn", "exit", "job",
+  "follow", "upgrade", "notify", "ready", "reload", "watchdog", "log", "fatal"
+} ;
+
+void sprun_log_init (unsigned int v, int stamp, int j)
 {
   verbosity = v ;
   stamped = stamp ;
+  json = j ;
   dead = fcntl(2, F_GETFD) < 0 ;
   istty = !dead && isatty(2) ;
 }
@@ -50,6 +65,11 @@ int sprun_log_wants (int level)
   return !dead && (unsigned int)level <= verbosity ;
 }
 
+int sprun_log_json (void)
+{
+  return json ;
+}
+
 static void enqueue (char const *line, size_t len, int level)
 {
   if (qlen + len > (level == SPRUN_WARN ? QUEUE_MAX : QUEUE_MAX - WARN_ROOM)) { dropped++ ; return ; }
@@ -57,9 +77,10 @@ static void enqueue (char const *line, size_t len, int level)
   qlen += len ;
 }
 
-static void enqueue_stamped (char const *body, size_t len, int level)
+ /* One whole line, text or JSON, into line; returns its length. */
+
+static size_t text_line (char *line, int level, char const *msg, size_t len)
 {
-  char line[TIMESTAMP + 1 + LINE_MAX_ + 32 + ULONG_FMT] ;
   size_t n = 0 ;
   if (stamped)
   {
@@ -70,8 +91,51 @@ static void enqueue_stamped (char const *body, size_t len, int level)
       line[n++] = ' ' ;
     }
   }
-  memcpy(line + n, body, len) ;
-  enqueue(line, n + len, level) ;
+  memcpy(line + n, SPRUN_NAME ": ", sizeof(SPRUN_NAME) + 1) ; n += sizeof(SPRUN_NAME) + 1 ;
+  memcpy(line + n, levelname[level], strlen(levelname[level])) ; n += strlen(levelname[level]) ;
+  memcpy(line + n, ": ", 2) ; n += 2 ;
+  memcpy(line + n, msg, len) ; n += len ;
+  line[n++] = '\n' ;
+  return n ;
+}
+
+static size_t json_line (char *line, int level, enum sprun_logev_e ev, char const *msg, size_t len, char const *fields, size_t flen, unsigned long repeats)
+{
+  size_t max = JSON_MAX - 2 ;
+  size_t n = 0 ;
+  char t[TIMESTAMP > SPRUN_JSON_TIME_MAX ? TIMESTAMP + 1 : SPRUN_JSON_TIME_MAX] ;
+  tain now ;
+  if (stamped) t[tain_wallclock_read(&now) ? timestamp_fmt(t, &now) : 0] = 0 ;
+  else sprun_json_time(t) ;
+  line[n++] = '{' ;
+  n = sprun_json_strfield(line, n, max, "time", t) ;
+  n = sprun_json_strfield(line, n, max, "prog", SPRUN_NAME) ;
+  n = sprun_json_strfield(line, n, max, "level", levelname[level]) ;
+  n = sprun_json_strfield(line, n, max, "event", evname[ev]) ;
+  memcpy(line + n, fields, flen) ; n += flen ;
+  if (repeats) n = sprun_json_intfield(line, n, max, "repeated", (long long)repeats) ;
+  n = sprun_json_key(line, n, max, "msg") ;
+  n = sprun_json_str(line, n, max, msg, len) ;
+  line[n++] = '}' ;
+  line[n++] = '\n' ;
+  return n ;
+}
+
+static void emit (int level, enum sprun_logev_e ev, char const *msg, size_t len, char const *fields, size_t flen, unsigned long repeats)
+{
+  char line[JSON_MAX] ;
+  char words[MSG_MAX + 36 + ULONG_FMT] ;
+  size_t n ;
+  if (repeats)
+  {
+    memcpy(words, msg, len) ;
+    memcpy(words + len, " (repeated ", 11) ; len += 11 ;
+    len += ulong_fmt(words + len, repeats) ;
+    memcpy(words + len, " times)", 7) ; len += 7 ;
+    msg = words ;
+  }
+  n = json ? json_line(line, level, ev, msg, len, fields, flen, repeats) : text_line(line, level, msg, len) ;
+  enqueue(line, n, level) ;
 }
 
  /* At -v 1, the same info line again and again (a burst from one
@@ -80,55 +144,64 @@ static void enqueue_stamped (char const *body, size_t len, int level)
     " (repeated N times)", N being how many times it came after the
     first one. */
 
-static char last[LINE_MAX_] ;
-static size_t lastlen = 0 ;
-static unsigned long repeats = 0 ;
+static struct
+{
+  enum sprun_logev_e ev ;
+  size_t len, flen ;
+  unsigned long repeats ;
+  char msg[MSG_MAX + 4] ;
+  char fields[FIELDS_MAX] ;
+} last = { .len = 0 } ;
 
 void sprun_log_endburst (void)
 {
-  if (repeats)
-  {
-    char line[LINE_MAX_ + 32 + ULONG_FMT] ;
-    size_t len = lastlen - 1 ;
-    memcpy(line, last, len) ;
-    memcpy(line + len, " (repeated ", 11) ; len += 11 ;
-    len += ulong_fmt(line + len, repeats) ;
-    memcpy(line + len, " times)\n", 8) ; len += 8 ;
-    enqueue_stamped(line, len, SPRUN_INFO) ;
-    repeats = 0 ;
-  }
-  lastlen = 0 ;
+  if (last.repeats) emit(SPRUN_INFO, last.ev, last.msg, last.len, last.fields, last.flen, last.repeats) ;
+  last.repeats = 0 ;
+  last.len = 0 ;
 }
 
-void sprun_logv (int level, char const *const *v, unsigned int n)
+ /* msg: the line's words; fields: the JSON members that follow "event",
+    each with its leading comma, or nothing */
+
+void sprun_log_line (int level, enum sprun_logev_e ev, char const *msg, size_t len, char const *fields, size_t flen)
 {
-  char body[LINE_MAX_] ;
-  size_t len = 0 ;
+  int counted = verbosity == 1 && level == SPRUN_INFO ;
   if (!sprun_log_wants(level)) return ;
-  memcpy(body, SPRUN_NAME, sizeof(SPRUN_NAME) - 1) ; len += sizeof(SPRUN_NAME) - 1 ;
+  if (flen > FIELDS_MAX) flen = 0 ;
+  if (len > MSG_MAX + 3) len = MSG_MAX + 3 ;
+  if (counted && last.len && ev == last.ev && len == last.len && !memcmp(msg, last.msg, len))
   {
-    size_t m = strlen(levelname[level]) ;
-    memcpy(body + len, levelname[level], m) ; len += m ;
-  }
-  for (unsigned int i = 0 ; i < n ; i++)
-  {
-    for (char const *s = v[i] ; *s && len < LINE_MAX_ - 4 ; s++)
-      body[len++] = *s == '\n' ? ' ' : *s ;
-  }
-  if (len >= LINE_MAX_ - 4) { memcpy(body + len, "...", 3) ; len += 3 ; }
-  body[len++] = '\n' ;
-  if (verbosity == 1 && level == SPRUN_INFO && len == lastlen && !memcmp(body, last, len))
-  {
-    repeats++ ;
+    last.repeats++ ;
     return ;
   }
   sprun_log_endburst() ;
-  enqueue_stamped(body, len, level) ;
-  if (verbosity == 1 && level == SPRUN_INFO)
+  emit(level, ev, msg, len, fields, flen, 0) ;
+  if (counted)
   {
-    memcpy(last, body, len) ;
-    lastlen = len ;
+    last.ev = ev ;
+    memcpy(last.msg, msg, len) ; last.len = len ;
+    memcpy(last.fields, fields, flen) ; last.flen = flen ;
   }
+}
+
+ /* The words of a line: newlines become spaces, and a line too long
+    ends with "..." */
+
+static size_t words (char *msg, char const *const *v, unsigned int n)
+{
+  size_t len = 0 ;
+  for (unsigned int i = 0 ; i < n ; i++)
+    for (char const *s = v[i] ; *s && len < MSG_MAX ; s++)
+      msg[len++] = *s == '\n' ? ' ' : *s ;
+  if (len >= MSG_MAX) { memcpy(msg + len, "...", 3) ; len += 3 ; }
+  return len ;
+}
+
+void sprun_logv (int level, enum sprun_logev_e ev, char const *const *v, unsigned int n)
+{
+  char msg[MSG_MAX + 4] ;
+  if (!sprun_log_wants(level)) return ;
+  sprun_log_line(level, ev, msg, words(msg, v, n), "", 0) ;
 }
 
 int sprun_log_pending (void)
@@ -173,7 +246,7 @@ void sprun_log_write (void)
     char fmt[ULONG_FMT] ;
     fmt[ulong_fmt(fmt, dropped)] = 0 ;
     dropped = 0 ;
-    sprun_log(SPRUN_WARN, fmt, " lines lost") ;
+    sprun_log(SPRUN_WARN, SPRUN_LE_LOG, fmt, " lines lost") ;
   }
 }
 
@@ -189,4 +262,37 @@ void sprun_log_flush_nowait (void)
     sprun_log_write() ;
     if (qlen >= before && !dead) break ;
   }
+}
+
+ /* The runner's last line, after what the queue holds and fd 2 takes
+    now: written whole and waited for, as strerr_die would, in the
+    chosen format. err: the errno that made it fail, 0 if none. */
+
+void sprun_die (int code, int err, char const *const *v, unsigned int n)
+{
+  char msg[MSG_MAX + 4] ;
+  char fields[128] ;
+  char line[JSON_MAX] ;
+  size_t len = words(msg, v, n), flen = 0, m ;
+  if (err && len < MSG_MAX)
+  {
+    char const *e = strerror(err) ;
+    size_t k = strlen(e) ;
+    if (k > MSG_MAX - len) k = MSG_MAX - len ;
+    memcpy(msg + len, ": ", 2) ; memcpy(msg + len + 2, e, k) ; len += 2 + k ;
+    flen = sprun_json_strfield(fields, 0, sizeof(fields) - 32, "error", e) ;
+  }
+  flen = sprun_json_intfield(fields, flen, sizeof(fields), "exit", code) ;
+  sprun_log_endburst() ;
+  sprun_log_flush_nowait() ;
+  if (dead) _exit(code) ;
+  m = json ? json_line(line, FATAL, SPRUN_LE_FATAL, msg, len, fields, flen, 0) : text_line(line, FATAL, msg, len) ;
+  for (size_t w = 0 ; w < m ;)
+  {
+    ssize_t r = write(2, line + w, m - w) ;
+    if (r < 0 && errno == EINTR) continue ;
+    if (r <= 0) break ;
+    w += (size_t)r ;
+  }
+  _exit(code) ;
 }

@@ -8,7 +8,6 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
-#include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <skalibs/tai.h>
 
@@ -69,11 +68,11 @@ void sprun_notify_init (void)
   int one = 1 ;
   if (!sprun.cfg->notify) return ;
   sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) ;
-  if (sock < 0) strerr_diefu1sys(111, "create the notify socket") ;
+  if (sock < 0) sprun_diefu(111, "create the notify socket") ;
   if (setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
-    strerr_diefu1sys(111, "set SO_PASSCRED on the notify socket") ;
-  if (bind_abstract(name, sizeof(name)) < 0) strerr_diefu1sys(111, "bind the notify socket") ;
-  if (setenv("NOTIFY_SOCKET", name, 1) < 0) strerr_diefu1sys(111, "set NOTIFY_SOCKET") ;
+    sprun_diefu(111, "set SO_PASSCRED on the notify socket") ;
+  if (bind_abstract(name, sizeof(name)) < 0) sprun_diefu(111, "bind the notify socket") ;
+  if (setenv("NOTIFY_SOCKET", name, 1) < 0) sprun_diefu(111, "set NOTIFY_SOCKET") ;
 }
 
  /* A budget of log lines a second for what senders control (STATUS=,
@@ -93,7 +92,7 @@ static int may_say (void)
     {
       char fmt[ULONG_FMT] ;
       fmt[ulong_fmt(fmt, budget.quiet)] = 0 ;
-      sprun_log(SPRUN_WARN, "notify: ", fmt, " messages not logged (more than 10 a second)") ;
+      sprun_log(SPRUN_WARN, SPRUN_LE_NOTIFY, "notify: ", fmt, " messages not logged (more than 10 a second)") ;
     }
     budget.start = STAMP ;
     budget.n = 0 ;
@@ -114,7 +113,7 @@ static void status (char const *s, size_t len, char const *pidfmt)
   if (n < len) { memcpy(text + n, "...", 3) ; n += 3 ; }
   text[n] = 0 ;
   if (sprun_log_wants(SPRUN_INFO) && may_say())
-    sprun_log(SPRUN_INFO, "notify: STATUS=", text, " from pid ", pidfmt) ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_NOTIFY, "notify: STATUS=", text, " from pid ", pidfmt) ;
 }
 
 static int is (char const *s, size_t len, char const *key)
@@ -197,7 +196,7 @@ static void dropped (char const *why, pid_t pid, uid_t uid, size_t len)
   p[pid_fmt(p, pid)] = 0 ;
   u[uid_fmt(u, uid)] = 0 ;
   l[size_fmt(l, len)] = 0 ;
-  sprun_log(SPRUN_WARN, "notify: ", l, " bytes from pid ", p, " uid ", u, ": dropped: ", why) ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_NOTIFY, "notify: ", l, " bytes from pid ", p, " uid ", u, ": dropped: ", why) ;
 }
 
  /* One datagram: 0 when there is none left. */

@@ -42,5 +42,5 @@ void sprun_parentsig_check (sp_info const *info)
   fmt[pid_fmt(fmt, parent)] = 0 ;
   name[sp_sig_fmt(name, info->sig)] = 0 ;
   parent = 0 ;
-  sprun_log(SPRUN_INFO, "parent pid ", fmt, " died: ", name, " is its death signal (-a)") ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_SIGNAL, "parent pid ", fmt, " died: ", name, " is its death signal (-a)") ;
 }

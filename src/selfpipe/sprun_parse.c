@@ -315,7 +315,7 @@ static int readiness_options (sprun_config const *cfg, errbuf *e)
 }
 
  /* Every option; a colon after those that take an argument. */
-static char const optstring[] = "hVv:Tgsre:k:S:D:t:p:a:m:c:w:P:U:u:q:NHn:d:R:W:C:" ;
+static char const optstring[] = "hVv:o:Tgsre:k:S:D:t:p:a:m:c:w:P:U:u:q:NHn:d:R:W:C:" ;
 
  /* What subgetopt did not take: --help and --version, or an error */
 
@@ -346,6 +346,10 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
       if (!len || l->arg[len]) return err3(e, "-v ", l->arg, ": not a number") ;
       return 0 ;
     }
+    case 'o' :
+      if (strcmp(l->arg, "text") && strcmp(l->arg, "json")) return err3(e, "-o ", l->arg, ": not text or json") ;
+      cfg->json = l->arg[0] == 'j' ;
+      return 0 ;
     case 'h' : case 'V' : cfg->info = (char)c ; return 0 ;
     case 'T' : cfg->timestamp = 1 ; return 0 ;
     case 'g' : cfg->pgroup = 1 ; return 0 ;

@@ -7,7 +7,6 @@
 #include <sys/types.h>
 #include <sys/syscall.h>
 
-#include <skalibs/strerr.h>
 #include <skalibs/types.h>
 
 #include "sprun.h"
@@ -46,13 +45,13 @@ void sprun_ready_init (void)
     /* the supervisor's fd is the runner's alone: the service must not
        be able to say ready in its name */
     if (fcntl(cfg->notifyfd, F_SETFD, FD_CLOEXEC) < 0)
-      strerr_diefu3sys(111, "use notification fd ", fmt, " (-n)") ;
+      sprun_diefu(111, "use notification fd ", fmt, " (-n)") ;
   }
   if (cfg->childfd >= 0)
   {
     int p[2] ;
-    if (pipe2(p, O_CLOEXEC) < 0) strerr_diefu1sys(111, "create the notification pipe") ;
-    if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) strerr_diefu1sys(111, "make the notification pipe nonblocking") ;
+    if (pipe2(p, O_CLOEXEC) < 0) sprun_diefu(111, "create the notification pipe") ;
+    if (fcntl(p[0], F_SETFL, O_NONBLOCK) < 0) sprun_diefu(111, "make the notification pipe nonblocking") ;
     st.rfd = p[0] ;
     st.wfd = p[1] ;
   }
@@ -79,7 +78,7 @@ static void announce (void)
   while (write(fd, "\n", 1) < 0)
     if (errno != EINTR)
     {
-      sprun_log(SPRUN_WARN, "cannot write to the notification fd (-n): ", strerror(errno)) ;
+      sprun_log(SPRUN_WARN, SPRUN_LE_READY, "cannot write to the notification fd (-n): ", strerror(errno)) ;
       break ;
     }
   close(fd) ;
@@ -93,7 +92,7 @@ static void release (void)
   {
     char fmt[UINT_FMT] ;
     fmt[uint_fmt(fmt, n)] = 0 ;
-    sprun_log(SPRUN_INFO, "delivering ", fmt, n == 1 ? " held signal" : " held signals") ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_HOLD, "delivering ", fmt, n == 1 ? " held signal" : " held signals") ;
   }
   st.nheld = 0 ;
   for (unsigned int i = 0 ; i < n ; i++)
@@ -108,7 +107,7 @@ static void become_ready (char const *a, char const *b, char const *c)
 {
   if (st.ready) return ;
   st.ready = 1 ;
-  sprun_log(SPRUN_INFO, "service ready: ", a, b, c) ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_READY, "service ready: ", a, b, c) ;
   announce() ;
   release() ;
 }
@@ -124,7 +123,7 @@ int sprun_ready_hold (sprun_event *ev)
   {
     char name[SP_SIGNAME_MAX + 1] ;
     name[sp_sig_fmt(name, ev->info.sig)] = 0 ;
-    sprun_log(SPRUN_WARN, name, " dropped: 64 signals are held already, until the service is ready") ;
+    sprun_log(SPRUN_WARN, SPRUN_LE_HOLD, name, " dropped: 64 signals are held already, until the service is ready") ;
     return 1 ;
   }
   held[st.nheld++] = ev->info ;
@@ -139,7 +138,7 @@ int sprun_ready_hold (sprun_event *ev)
 static int from_main (sprun_notice const *m, char const *what, char const *pidfmt)
 {
   if (m->main) return 1 ;
-  sprun_log(SPRUN_INFO, "notify: ", what, " from pid ", pidfmt, ", not the main process: ignored") ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_NOTIFY, "notify: ", what, " from pid ", pidfmt, ", not the main process: ignored") ;
   return 0 ;
 }
 
@@ -173,7 +172,7 @@ static void main_died (pid_t pid)
   sprun_watchdog_stop() ;
   if (sprun.child) sprun_target_set(sprun.child, sprun.cfg->pgroup) ;
   else sprun_target_clear() ;
-  sprun_log(SPRUN_WARN, "notify: the main process pid ", fmt, " is gone: signals go to the child again") ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_NOTIFY, "notify: the main process pid ", fmt, " is gone: signals go to the child again") ;
 }
 
  /* MAINPID=: only the main process names its successor, and only a
@@ -185,7 +184,7 @@ static void mainpid (sprun_notice const *m, char const *pidfmt)
   fmt[pid_fmt(fmt, n)] = 0 ;
   if (n == sprun_target()) return ;
   if (!m->main)
-    sprun_log(SPRUN_INFO, "notify: MAINPID=", fmt, " from pid ", pidfmt, ", not the main process: ignored") ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_NOTIFY, "notify: MAINPID=", fmt, " from pid ", pidfmt, ", not the main process: ignored") ;
   else
   {
     /* opened before the check: then the check is about that process */
@@ -194,15 +193,15 @@ static void mainpid (sprun_notice const *m, char const *pidfmt)
     if (n != sprun.child && !sprun_descendant(n))
     {
       if (fd >= 0) close(fd) ;
-      sprun_log(SPRUN_WARN, "notify: MAINPID=", fmt, " from pid ", pidfmt, ": not a living process of the service's tree: ignored") ;
+      sprun_log(SPRUN_WARN, SPRUN_LE_NOTIFY, "notify: MAINPID=", fmt, " from pid ", pidfmt, ": not a living process of the service's tree: ignored") ;
       return ;
     }
     if (n != sprun.child && fd < 0)
-      sprun_log(SPRUN_DEBUG, "notify: pid ", fmt, " cannot be watched (pidfd_open: ", strerror(e), ")") ;
+      sprun_log(SPRUN_DEBUG, SPRUN_LE_NOTIFY, "notify: pid ", fmt, " cannot be watched (pidfd_open: ", strerror(e), ")") ;
     unwatch() ;
     st.mainfd = fd ;
     sprun_target_set(n, sprun.cfg->pgroup && getpgid(n) == n) ;
-    sprun_log(SPRUN_INFO, "notify: the main process is now pid ", fmt, " (MAINPID= from pid ", pidfmt, ")") ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_NOTIFY, "notify: the main process is now pid ", fmt, " (MAINPID= from pid ", pidfmt, ")") ;
   }
 }
 
@@ -212,7 +211,7 @@ static void errno_notice (sprun_notice const *m, char const *pidfmt)
   char why[INT_FMT + 80] ;
   size_t len ;
   num[int_fmt(num, m->err)] = 0 ;
-  sprun_log(SPRUN_WARN, "notify: ERRNO=", num, " (", strerror(m->err), ") from pid ", pidfmt) ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_NOTIFY, "notify: ERRNO=", num, " (", strerror(m->err), ") from pid ", pidfmt) ;
   if (!m->main) return ;
   len = strlen(num) ;
   memcpy(why, "ERRNO=", 6) ; memcpy(why + 6, num, len) ; len += 6 ;
@@ -237,12 +236,12 @@ void sprun_ready_notice (sprun_notice const *m)
   if (m->watchdog || m->trigger)
   {
     if (m->main) sprun_watchdog_ping(m->trigger) ;
-    else sprun_log(SPRUN_DEBUG, "notify: WATCHDOG= from pid ", pidfmt, ", not the main process: ignored") ;
+    else sprun_log(SPRUN_DEBUG, SPRUN_LE_NOTIFY, "notify: WATCHDOG= from pid ", pidfmt, ", not the main process: ignored") ;
   }
   if (m->err >= 0) errno_notice(m, pidfmt) ;
   if (m->reloading && from_main(m, "RELOADING=1", pidfmt))
   {
-    sprun_log(SPRUN_INFO, "notify: reloading: RELOADING=1 from pid ", pidfmt) ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_NOTIFY, "notify: reloading: RELOADING=1 from pid ", pidfmt) ;
     /* haproxy -Ws says RELOADING=1 as it starts: no reload before ready */
     if (st.ready) sprun_reload_reloading() ;
   }
@@ -255,17 +254,17 @@ void sprun_ready_notice (sprun_notice const *m)
     /* a daemon's master says READY=1 before its launcher's exit is
        reaped and its pidfile read: it counts once it is followed */
     st.early = m->pid ;
-    sprun_log(SPRUN_INFO, "notify: READY=1 from pid ", pidfmt, ", not followed yet: ready if the pidfile names it") ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_NOTIFY, "notify: READY=1 from pid ", pidfmt, ", not followed yet: ready if the pidfile names it") ;
   }
   else if (m->ready && from_main(m, "READY=1", pidfmt))
   {
     if (!sprun_reload_ready() && st.ready)
-      sprun_log(SPRUN_DEBUG, "notify: READY=1 from pid ", pidfmt, ": ready already") ;
+      sprun_log(SPRUN_DEBUG, SPRUN_LE_NOTIFY, "notify: READY=1 from pid ", pidfmt, ": ready already") ;
     become_ready("READY=1 from pid ", pidfmt, "") ;
   }
   if (m->stopping && from_main(m, "STOPPING=1", pidfmt))
   {
-    sprun_log(SPRUN_INFO, "notify: stopping: STOPPING=1 from pid ", pidfmt) ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_NOTIFY, "notify: stopping: STOPPING=1 from pid ", pidfmt) ;
     sprun_reload_failed("STOPPING=1", 0) ;
   }
 }
@@ -291,7 +290,7 @@ static void child_fd (void)
   close(st.rfd) ;
   st.rfd = -1 ;
   if (r > 0) become_ready("a newline on fd ", fmt, " (-d)") ;
-  else if (!st.ready) sprun_log(SPRUN_INFO, "fd ", fmt, " (-d) closed before the service said it was ready") ;
+  else if (!st.ready) sprun_log(SPRUN_INFO, SPRUN_LE_READY, "fd ", fmt, " (-d) closed before the service said it was ready") ;
 }
 
 unsigned int sprun_ready_fds (iopause_fd *x)

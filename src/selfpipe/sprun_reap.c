@@ -67,9 +67,9 @@ void sprun_reap (void)
       sprun_follow_orphans(wstat) ;
       sprun.wstat = wstat ;
       sprun.done = 1 ;
-      sprun_log(SPRUN_INFO, "child ", fmt, " ", st) ;
+      sprun_log(SPRUN_INFO, SPRUN_LE_EXIT, "child ", fmt, " ", st) ;
     }
     else if (!sprun_hook_end(pid, wstat) && !sprun_check_end(pid, wstat))
-      sprun_log(SPRUN_DEBUG, "orphan ", fmt, " ", st) ;
+      sprun_log(SPRUN_DEBUG, SPRUN_LE_EXIT, "orphan ", fmt, " ", st) ;
   }
 }

@@ -66,7 +66,7 @@ int sprun_reload_ready (void)
   rl.state = IDLE ;
   tain_sub(&d, &STAMP, &rl.start) ;
   fmt[uint64_fmt(fmt, tain_to_millisecs(&d))] = 0 ;
-  sprun_log(SPRUN_INFO, "reload done in ", fmt, " ms") ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_RELOAD, "reload done in ", fmt, " ms") ;
   return 1 ;
 }
 
@@ -74,8 +74,8 @@ void sprun_reload_failed (char const *why, char const *detail)
 {
   if (rl.state == IDLE) return ;
   rl.state = IDLE ;
-  if (detail) sprun_log(SPRUN_WARN, "reload failed: ", why, " (", detail, ")") ;
-  else sprun_log(SPRUN_WARN, "reload failed: ", why) ;
+  if (detail) sprun_log(SPRUN_WARN, SPRUN_LE_RELOAD, "reload failed: ", why, " (", detail, ")") ;
+  else sprun_log(SPRUN_WARN, SPRUN_LE_RELOAD, "reload failed: ", why) ;
 }
 
 void sprun_reload_extend (uint64_t usec)
@@ -97,6 +97,6 @@ void sprun_reload_timers (void)
   if (rl.state == IDLE || tain_future(&rl.deadline)) return ;
   tain_sub(&d, &STAMP, &rl.start) ;
   fmt[uint64_fmt(fmt, tain_to_millisecs(&d))] = 0 ;
-  sprun_log(SPRUN_WARN, "reload failed: no ", rl.state == SENT ? "RELOADING=1 and " : "", "READY=1 within ", fmt, " ms") ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_RELOAD, "reload failed: no ", rl.state == SENT ? "RELOADING=1 and " : "", "READY=1 within ", fmt, " ms") ;
   rl.state = IDLE ;
 }

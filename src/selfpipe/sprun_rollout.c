@@ -95,9 +95,9 @@ static void rollback (char const *why)
   {
     fmt[pid_fmt(fmt, up.new)] = 0 ;
     doom(up.new) ;
-    sprun_log(SPRUN_WARN, "upgrade rolled back after ", ms, " ms: ", why, "; ", retire_name(name), " to new master ", fmt) ;
+    sprun_log(SPRUN_WARN, SPRUN_LE_UPGRADE, "upgrade rolled back after ", ms, " ms: ", why, "; ", retire_name(name), " to new master ", fmt) ;
   }
-  else sprun_log(SPRUN_WARN, "upgrade rolled back after ", ms, " ms: ", why) ;
+  else sprun_log(SPRUN_WARN, SPRUN_LE_UPGRADE, "upgrade rolled back after ", ms, " ms: ", why) ;
 }
 
  /* The trigger: the event is the upgrade signal's delivery. */
@@ -142,7 +142,7 @@ static void named (pid_t pid, char const *how)
   up.recheck = STAMP ;
   for (unsigned int i = 0 ; i < up.nready && i < READY_MAX ; i++)
     if (up.readypid[i] == pid) up.ready = 1 ;
-  sprun_log(SPRUN_INFO, "upgrade: new master ", fmt, how) ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_UPGRADE, "upgrade: new master ", fmt, how) ;
 }
 
  /* -N: a child of the old master that said READY=1 is the new master,
@@ -178,7 +178,7 @@ int sprun_rollout_ready (pid_t pid)
   if (!sprun.cfg->notify || (up.state != NAMING && up.state != SETTLING)) return 0 ;
   if (up.state == SETTLING && pid != up.new) return 0 ;
   fmt[pid_fmt(fmt, pid)] = 0 ;
-  sprun_log(SPRUN_INFO, "upgrade: READY=1 from pid ", fmt, up.state == SETTLING ? ", the new master" : ", before a new master is named") ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_UPGRADE, "upgrade: READY=1 from pid ", fmt, up.state == SETTLING ? ", the new master" : ", before a new master is named") ;
   if (up.state == SETTLING) up.ready = 1 ;
   else { up.readypid[up.nready++ % READY_MAX] = pid ; naming() ; }
   return 1 ;
@@ -217,7 +217,7 @@ static void retire (void)
   old[pid_fmt(old, up.old)] = 0 ;
   up.state = RETIRING ;
   if (sprun_target_kill(sprun.cfg->retiresig, 0) < 0) { rollback("the old master cannot be told to quit") ; return ; }
-  sprun_log(SPRUN_INFO, "upgrade: new master ", fmt, ready_words(), " -> ", retire_name(name), " to old master ", old) ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_UPGRADE, "upgrade: new master ", fmt, ready_words(), " -> ", retire_name(name), " to old master ", old) ;
 }
 
 static void done (void)
@@ -228,7 +228,7 @@ static void done (void)
   ms[uint_fmt(ms, elapsed_ms())] = 0 ;
   up.state = IDLE ;
   sprun_check_cancel() ;
-  sprun_log(SPRUN_INFO, "upgrade done: following ", fmt, " ", ms, " ms after the trigger") ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_UPGRADE, "upgrade done: following ", fmt, " ", ms, " ms after the trigger") ;
 }
 
 int sprun_rollout_deadline (tain *deadline)
@@ -249,7 +249,7 @@ static void doomed_timer (void)
   fmt[pid_fmt(fmt, doomed.pid)] = 0 ;
   ms[uint_fmt(ms, grace ? grace : DOOMED_MS)] = 0 ;
   if (sprun_target_kill_other(doomed.pid, SIGKILL) == 0)
-    sprun_log(SPRUN_WARN, "upgrade: rolled-back new master ", fmt, " alive ", ms, " ms after ", retire_name(name), " -> SIGKILL") ;
+    sprun_log(SPRUN_WARN, SPRUN_LE_UPGRADE, "upgrade: rolled-back new master ", fmt, " alive ", ms, " ms after ", retire_name(name), " -> SIGKILL") ;
   doomed.pid = 0 ;
 }
 
@@ -286,7 +286,7 @@ void sprun_rollout_stop (int sig)
   /* the pidfile may name the new master since the last poll */
   if (up.state == NAMING) naming() ;
   if (up.new && sig) sprun_target_kill_other(up.new, sig) ;
-  sprun_log(SPRUN_WARN, "upgrade abandoned: the service is stopping") ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_UPGRADE, "upgrade abandoned: the service is stopping") ;
   up.state = IDLE ;
   sprun_check_cancel() ;
 }

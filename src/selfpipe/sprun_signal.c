@@ -37,11 +37,11 @@ static void child_changed (sp_info const *info)
   {
     char name[SP_SIGNAME_MAX + 1] ;
     name[sp_sig_fmt(name, info->status)] = 0 ;
-    sprun_log(SPRUN_DEBUG, "child ", fmt, " stopped by ", name) ;
+    sprun_log(SPRUN_DEBUG, SPRUN_LE_JOB, "child ", fmt, " stopped by ", name) ;
     sprun_tty_stopped(info->status) ;
   }
   else if (info->code == CLD_CONTINUED)
-    sprun_log(SPRUN_DEBUG, "child ", fmt, " continued") ;
+    sprun_log(SPRUN_DEBUG, SPRUN_LE_JOB, "child ", fmt, " continued") ;
 }
 
 static void lost (sp_info const *info, sp_fwd const *fwd)
@@ -51,7 +51,7 @@ static void lost (sp_info const *info, sp_fwd const *fwd)
   name[sp_sig_fmt(name, info->sig)] = 0 ;
   fmt[uint_fmt(fmt, info->lost)] = 0 ;
   /* forwarded by the handler, only the records lost: nothing more to send */
-  sprun_log(SPRUN_WARN, fmt, " deliveries of ", name, fwd->state == SP_FWD_SENT ? " forwarded, not logged" : " lost",
+  sprun_log(SPRUN_WARN, SPRUN_LE_SIGNAL, fmt, " deliveries of ", name, fwd->state == SP_FWD_SENT ? " forwarded, not logged" : " lost",
     " (the signal pipe was full)") ;
 }
 

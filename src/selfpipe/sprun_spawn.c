@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <unistd.h>
 
-#include <skalibs/strerr.h>
+#include <skalibs/types.h>
 
 #include "sprun.h"
 
@@ -39,11 +39,16 @@ void sprun_spawn (char const *const *argv)
   pid = sp_spawn(argv[0], argv, (char const *const *)environ, &attr) ;
   if (pid < 0)
   {
-    if (attr.failed) strerr_diefu1sys(111, attr.failed) ;
-    strerr_diefu2sys(exec_exitcode(errno), "spawn ", argv[0]) ;
+    if (attr.failed) sprun_diefu(111, attr.failed) ;
+    sprun_diefu(exec_exitcode(errno), "spawn ", argv[0]) ;
   }
   sprun_ready_spawned() ;
   sprun_tty_spawned(pid) ;
   sprun.child = pid ;
+  {
+    char fmt[PID_FMT] ;
+    fmt[pid_fmt(fmt, pid)] = 0 ;
+    sprun_log(SPRUN_DEBUG, SPRUN_LE_SPAWN, "child ", fmt, " started: ", argv[0]) ;
+  }
   sprun_target_set(pid, cfg->pgroup) ;
 }

@@ -58,7 +58,13 @@ static void arm_after (unsigned int i)
  /* A stopped process would never act on a stage: wake it. */
 void sprun_stop_cont (int sent)
 {
-  if (sent != SIGCONT && sent != SIGKILL) sprun_target_kill(SIGCONT, 0) ;
+  char what[SPRUN_TARGET_MAX] ;
+  char name[SP_SIGNAME_MAX + 1] ;
+  pid_t target ;
+  if (sent == SIGCONT || sent == SIGKILL || sprun_target_kill(SIGCONT, &target) < 0 || !sprun_log_wants(SPRUN_DEBUG)) return ;
+  sprun_fmt_target(what, SIGCONT, target) ;
+  name[sp_sig_fmt(name, sent)] = 0 ;
+  sprun_log(SPRUN_DEBUG, SPRUN_LE_STOP, what, " after ", name, ": a stopped process would not act on it") ;
 }
 
  /* Returns 1 if the schedule took the delivery (-S): it is not to be
@@ -175,7 +181,7 @@ void sprun_stop_timers (void)
   name[sp_sig_fmt(name, stop.sig)] = 0 ;
   if (stop.over)
   {
-    sprun_log(SPRUN_WARN, "child ", fmt, " alive ", ms, " ms after ", name, ": the stop schedule is over") ;
+    sprun_log(SPRUN_WARN, SPRUN_LE_KILL, "child ", fmt, " alive ", ms, " ms after ", name, ": the stop schedule is over") ;
     return ;
   }
   sig = s->stage[i].sig ;
@@ -185,9 +191,9 @@ void sprun_stop_timers (void)
   if (sig == SIGKILL && sprun.cfg->subreaper)
   {
     count[uint_fmt(count, kill_tree())] = 0 ;
-    sprun_log(SPRUN_WARN, "child ", fmt, " alive ", ms, " ms after ", name, " -> ", sent, " to it and to ", count, " processes of its tree") ;
+    sprun_log(SPRUN_WARN, SPRUN_LE_KILL, "child ", fmt, " alive ", ms, " ms after ", name, " -> ", sent, " to it and to ", count, " processes of its tree") ;
   }
-  else sprun_log(SPRUN_WARN, "child ", fmt, " alive ", ms, " ms after ", name, " -> ", sent) ;
+  else sprun_log(SPRUN_WARN, SPRUN_LE_KILL, "child ", fmt, " alive ", ms, " ms after ", name, " -> ", sent) ;
   arm_after(i) ;
 }
 

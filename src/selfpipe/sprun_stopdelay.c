@@ -69,6 +69,6 @@ void sprun_stopdelay_timers (void)
   char fmt[UINT_FMT] ;
   if (!delay.holding || tain_future(&delay.deadline)) return ;
   fmt[uint_fmt(fmt, sprun.cfg->stopdelay)] = 0 ;
-  sprun_log(SPRUN_INFO, "stop delay of ", fmt, " ms over") ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_STOP, "stop delay of ", fmt, " ms over") ;
   release() ;
 }

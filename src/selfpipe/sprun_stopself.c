@@ -51,7 +51,7 @@ void sprun_stopself (int sig)
   char name[SP_SIGNAME_MAX + 1] ;
   if (!sprun.jobstop[sig] || orphaned()) return ;
   name[sp_sig_fmt(name, sig)] = 0 ;
-  sprun_log(SPRUN_DEBUG, "stopping itself for ", name) ;
+  sprun_log(SPRUN_DEBUG, SPRUN_LE_JOB, "stopping itself for ", name) ;
   sprun_log_flush_nowait() ;
   raise(SIGSTOP) ;
 }

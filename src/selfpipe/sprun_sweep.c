@@ -63,7 +63,7 @@ void sprun_sweep (void)
   if (!grace) grace = SPRUN_SWEEP_GRACE ;
   fmt[uint_fmt(fmt, n)] = 0 ;
   ms[uint_fmt(ms, grace)] = 0 ;
-  sprun_log(SPRUN_INFO, "PID 1 exiting: ", fmt, n == 1 ? " process" : " processes", " still alive -> SIGTERM to all, SIGKILL in ", ms, " ms") ;
+  sprun_log(SPRUN_INFO, SPRUN_LE_KILL, "PID 1 exiting: ", fmt, n == 1 ? " process" : " processes", " still alive -> SIGTERM to all, SIGKILL in ", ms, " ms") ;
   sprun_log_flush_nowait() ;
   kill(-1, SIGTERM) ;
   kill(-1, SIGCONT) ;
@@ -73,11 +73,11 @@ void sprun_sweep (void)
   n = wait_gone(&end) ;
   if (!n)
   {
-    sprun_log(SPRUN_INFO, "PID 1 exiting: all gone after SIGTERM") ;
+    sprun_log(SPRUN_INFO, SPRUN_LE_KILL, "PID 1 exiting: all gone after SIGTERM") ;
     return ;
   }
   fmt[uint_fmt(fmt, n)] = 0 ;
-  sprun_log(SPRUN_WARN, "PID 1 exiting: ", fmt, n == 1 ? " process" : " processes", " alive ", ms, " ms after SIGTERM -> SIGKILL to all") ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_KILL, "PID 1 exiting: ", fmt, n == 1 ? " process" : " processes", " alive ", ms, " ms after SIGTERM -> SIGKILL to all") ;
   kill(-1, SIGKILL) ;
   tain_from_millisecs(&d, 1000) ;
   tain_add_g(&end, &d) ;

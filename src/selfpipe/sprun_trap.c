@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <signal.h>
 
-#include <skalibs/strerr.h>
 
 #include "sprun.h"
 
@@ -52,8 +51,8 @@ void sprun_trap (void)
   trapset(&set) ;
   if (sp_init(&set) < 0)
   {
-    if (errno != EINVAL) strerr_diefu1sys(111, "trap signals") ;
+    if (errno != EINVAL) sprun_diefu(111, "trap signals") ;
     untrappable(&set) ;
-    if (sp_init(&set) < 0) strerr_diefu1sys(111, "trap signals") ;
+    if (sp_init(&set) < 0) sprun_diefu(111, "trap signals") ;
   }
 }

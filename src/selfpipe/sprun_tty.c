@@ -38,7 +38,7 @@ static void give (pid_t from, pid_t to)
   sigemptyset(&set) ;
   sigaddset(&set, SIGTTOU) ;
   sigprocmask(SIG_BLOCK, &set, &old) ;
-  if (tcsetpgrp(tty, to) < 0) sprun_log(SPRUN_WARN, "unable to hand the terminal over: ", strerror(errno)) ;
+  if (tcsetpgrp(tty, to) < 0) sprun_log(SPRUN_WARN, SPRUN_LE_JOB, "unable to hand the terminal over: ", strerror(errno)) ;
   sigprocmask(SIG_SETMASK, &old, 0) ;
 }
 

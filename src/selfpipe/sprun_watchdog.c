@@ -1,9 +1,9 @@
 /* ISC license. */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <unistd.h>
 
-#include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <skalibs/tai.h>
 
@@ -37,7 +37,7 @@ void sprun_watchdog_init (void)
   char fmt[UINT64_FMT] ;
   if (!sprun.cfg->watchdog) return ;
   fmt[uint64_fmt(fmt, (uint64_t)sprun.cfg->watchdog * 1000)] = 0 ;
-  if (setenv("WATCHDOG_USEC", fmt, 1) < 0) strerr_diefu1sys(111, "set WATCHDOG_USEC") ;
+  if (setenv("WATCHDOG_USEC", fmt, 1) < 0) sprun_diefu(111, "set WATCHDOG_USEC") ;
   unsetenv("WATCHDOG_PID") ;
   arm() ;
 }
@@ -72,7 +72,7 @@ void sprun_watchdog_timers (void)
   wd.armed = 0 ;
   fmt[pid_fmt(fmt, sprun_target())] = 0 ;
   ms[uint_fmt(ms, sprun.cfg->watchdog)] = 0 ;
-  sprun_log(SPRUN_WARN, "watchdog timeout: no WATCHDOG=1 from pid ", fmt, " within ", ms, " ms: stopping it") ;
+  sprun_log(SPRUN_WARN, SPRUN_LE_WATCHDOG, "watchdog timeout: no WATCHDOG=1 from pid ", fmt, " within ", ms, " ms: stopping it") ;
   info.sig = SIGTERM ;
   for (int sig = 1 ; sig < SP_NSIG ; sig++)
     if (sprun.cfg->stopsig[sig]) { info.sig = sig ; break ; }
