@@ -91,7 +91,7 @@ def story(h, sup):
     for _ in range(4):
         sup.hup(svc)
     sent = time.monotonic() - t0
-    fwd = r'^%sselfpipe-run: info: SIGHUP %s -> SIGHUP to pid %d$' % (st, sent_by(parent, uid, sup.supervisor), child)
+    fwd = r'^%sselfpipe-run: info: SIGHUP %s -> SIGHUP to pid %d \(ignored by it\)$' % (st, sent_by(parent, uid, sup.supervisor), child)
     folded = r'^%sselfpipe-run: info: SIGHUP %s -> coalesced: hook \./slow-check running' % (st, sent_by(parent, uid, sup.supervisor))
     h.ok(h.wait_log(logdir, folded, 20), 'gate: 4 more hups while it runs (sent in %.2f s) are logged as coalesced' % sent,
          h.logtext(logdir))

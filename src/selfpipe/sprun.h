@@ -218,6 +218,7 @@ extern size_t sprun_fmt_target (char *, int, pid_t) ;
 
 extern int sprun_stop_begin (sprun_event *) ;
 extern void sprun_stop_cont (int) ;
+extern void sprun_stop_cont_log (int, pid_t) ;
 extern int sprun_stop_deadline (tain *) ;
 extern void sprun_stop_timers (void) ;
 extern int sprun_stop_end (void) ;

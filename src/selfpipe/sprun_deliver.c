@@ -31,6 +31,7 @@ void sprun_deliver (sprun_event *ev)
     ev->to = ev->fwd.sig ;
     ev->target = ev->fwd.target ;
     ev->err = ev->fwd.err ;
+    if (!ev->err && cfg->stopsig[sig]) sprun_stop_cont_log(ev->to, ev->target) ;
     forwarded(ev) ;
     return ;
   }

@@ -129,16 +129,28 @@ size_t sprun_json_intfield (char *s, size_t len, size_t max, char const *key, lo
 }
 
  /* now, in RFC 3339 with nanoseconds, UTC: 2026-12-02T17:53:28.123456789Z */
+/* digits by hand: strftime drags in the whole printf (floating point
+   included), which is most of a static build's size */
+static size_t put (char *s, unsigned int v, unsigned int width)
+{
+  for (unsigned int i = width ; i-- ; v /= 10) s[i] = '0' + (char)(v % 10) ;
+  return width ;
+}
+
 size_t sprun_json_time (char *s)
 {
   struct timespec ts ;
   struct tm tm ;
-  size_t n ;
-  if (clock_gettime(CLOCK_REALTIME, &ts) < 0 || !gmtime_r(&ts.tv_sec, &tm)) return (s[0] = 0, 0) ;
-  n = strftime(s, SPRUN_JSON_TIME_MAX, "%Y-%m-%dT%H:%M:%S.", &tm) ;
-  if (!n) return (s[0] = 0, 0) ;
-  for (int i = 8 ; i >= 0 ; i--, ts.tv_nsec /= 10) s[n + i] = '0' + (char)(ts.tv_nsec % 10) ;
-  n += 9 ;
+  size_t n = 0 ;
+  if (clock_gettime(CLOCK_REALTIME, &ts) < 0 || !gmtime_r(&ts.tv_sec, &tm)
+   || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999) return (s[0] = 0, 0) ;
+  n += put(s + n, (unsigned int)(tm.tm_year + 1900), 4) ; s[n++] = '-' ;
+  n += put(s + n, (unsigned int)tm.tm_mon + 1, 2) ; s[n++] = '-' ;
+  n += put(s + n, (unsigned int)tm.tm_mday, 2) ; s[n++] = 'T' ;
+  n += put(s + n, (unsigned int)tm.tm_hour, 2) ; s[n++] = ':' ;
+  n += put(s + n, (unsigned int)tm.tm_min, 2) ; s[n++] = ':' ;
+  n += put(s + n, (unsigned int)tm.tm_sec, 2) ; s[n++] = '.' ;
+  n += put(s + n, (unsigned int)ts.tv_nsec, 9) ;
   s[n++] = 'Z' ;
   s[n] = 0 ;
   return n ;

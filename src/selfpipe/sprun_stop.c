@@ -55,16 +55,23 @@ static void arm_after (unsigned int i)
   else stop.armed = 0 ;
 }
 
- /* A stopped process would never act on a stage: wake it. */
-void sprun_stop_cont (int sent)
+ /* A stopped process would never act on a stage: wake it. The handler
+    may have sent the CONT already (SP_FORWARD_CONT): then only the log. */
+void sprun_stop_cont_log (int sent, pid_t target)
 {
   char what[SPRUN_TARGET_MAX] ;
   char name[SP_SIGNAME_MAX + 1] ;
-  pid_t target ;
-  if (sent == SIGCONT || sent == SIGKILL || sprun_target_kill(SIGCONT, &target) < 0 || !sprun_log_wants(SPRUN_DEBUG)) return ;
+  if (sent == SIGCONT || sent == SIGKILL || !sprun_log_wants(SPRUN_DEBUG)) return ;
   sprun_fmt_target(what, SIGCONT, target) ;
   name[sp_sig_fmt(name, sent)] = 0 ;
   sprun_log(SPRUN_DEBUG, SPRUN_LE_STOP, what, " after ", name, ": a stopped process would not act on it") ;
+}
+
+void sprun_stop_cont (int sent)
+{
+  pid_t target ;
+  if (sent == SIGCONT || sent == SIGKILL || sprun_target_kill(SIGCONT, &target) < 0) return ;
+  sprun_stop_cont_log(sent, target) ;
 }
 
  /* Returns 1 if the schedule took the delivery (-S): it is not to be
