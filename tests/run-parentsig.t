@@ -15,7 +15,7 @@ tap = Tap()
 check_setup(tap)
 
 # the sender as the log names it: a pid, maybe its command name
-SENDER = r"from pid %d(?: \([^)]*\))? uid \d+"
+SENDER = r"from pid %d(?: \([^)]*\))? uid \d+ by kill"
 
 
 class Orphan(Job):

@@ -64,7 +64,7 @@ r.kill(signal.SIGHUP)
 tap.ok(r.wait_sigs(1, timeout=10) and r.sigs() == ["SIGHUP"],
        "1: the child got SIGHUP while the loop was held", r.records())
 sock.sendall(b"g")
-tap.ok(wait_until(lambda: any(re.search(r"SIGHUP from pid %d uid \d+ -> SIGHUP to pid %d$" % (ME, r.child), l)
+tap.ok(wait_until(lambda: any(re.search(r"SIGHUP from pid %d \([^)]+\) uid \d+ by kill -> SIGHUP to pid %d$" % (ME, r.child), l)
                               for l in r.errlines()), 10),
        "1: once let go, the loop logs the forward", r.errlines())
 r.kill(signal.SIGTERM)
@@ -94,7 +94,7 @@ name = re.escape(sig_name(RT))
 end = [i for i, l in enumerate(lines) if re.match(r"selfpipe-run: info: child %d killed by SIGKILL$" % r.child, l)]
 tap.ok(end, "2: the child's end is logged", lines)
 after = lines[end[0] + 1:] if end else []
-gone = [l for l in after if re.match(r"selfpipe-run: info: %s from pid %d uid \d+ -> not forwarded: target gone$" % (name, ME), l)]
+gone = [l for l in after if re.match(r"selfpipe-run: info: %s from pid %d \([^)]+\) uid \d+ by kill -> not forwarded: target gone$" % (name, ME), l)]
 sent = [l for l in lines if re.match(r"selfpipe-run: \w+: %s from .* -> .* to (pid|group) " % name, l)]
 tap.ok(len(gone) == FLOOD, "2: all %d deliveries after the death logged as not forwarded, target gone (%d)" % (FLOOD, len(gone)), lines)
 tap.ok(len(sent) == 1, "2: only the one before the death was sent (%d forwards or failures logged)" % len(sent), sent)
