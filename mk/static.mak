@@ -16,7 +16,7 @@ musl:
 	sh tools/musl-build
 
 check-musl: musl
-	$(MAKE) -C $(MUSL_DIR)/tree $(addprefix build/tests/,$(notdir $(TEST_BINS)))
+	$(MAKE) -C $(MUSL_DIR)/tree $(addprefix build/tests/,$(notdir $(TEST_BINS))) build/tests/selfpipe-run-hooked
 	@f=$(MUSL_DIR)/selfpipe-run ; \
 	if readelf -l $$f | grep -q INTERP || readelf -d $$f 2>/dev/null | grep -q NEEDED ; then \
 	  echo "check-musl: $$f is not static" 1>&2 ; exit 1 ; fi ; \

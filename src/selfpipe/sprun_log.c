@@ -18,7 +18,8 @@
     nonblocking: lines wait here, whole, and are written only when fd 2
     polls writable, at most PIPE_BUF bytes at a time, so a slow or
     stalled logger never holds up a forward or the exit. When the queue
-    is full, lines are dropped and counted, and the count is logged once
+    is full and fd 2 takes nothing more without blocking, lines are
+    dropped and counted, and the count is logged once
     the queue has drained. The last WARN_ROOM bytes only take warnings:
     a flood of info lines cannot crowd out a SIGKILL or a loss report.
     A line is text ("selfpipe-run: info: msg") or, with -o json, one
@@ -72,7 +73,11 @@ int sprun_log_json (void)
 
 static void enqueue (char const *line, size_t len, int level)
 {
-  if (qlen + len > (level == SPRUN_WARN ? QUEUE_MAX : QUEUE_MAX - WARN_ROOM)) { dropped++ ; return ; }
+  size_t room = level == SPRUN_WARN ? QUEUE_MAX : QUEUE_MAX - WARN_ROOM ;
+   /* a burst read from the pipe at once can fill the queue while fd 2
+      would take it all (a file always does): drop only what it refuses */
+  if (qlen + len > room) sprun_log_flush_nowait() ;
+  if (qlen + len > room) { dropped++ ; return ; }
   memcpy(queue + qlen, line, len) ;
   qlen += len ;
 }
