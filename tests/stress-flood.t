@@ -50,9 +50,15 @@ wantlog = dict((sig_name(s), n) for s, n in want.items())
 wantlog["SIGTERM"] = 1
 tap.ok(logged == wantlog, "every forward is logged (%d lines)" % len(r.log()),
        "logged %r\nwant %r" % (logged, wantlog))
-# a leak of even 16 bytes per signal would be 1.5 MB here: 16 kB of slack
-# only allows for pages touched late for the first time
-tap.ok(end_rss - start_rss <= 16, "runner RSS constant: %d kB after 1000 signals, %d kB at the end" % (start_rss, end_rss))
+# a leak of even 1 byte per signal would be 100 kB here. What may grow
+# legitimately is bounded: the log queue (64 KiB, static) has its pages
+# touched only when a burst read at once fills it, which can happen late
+# in the flood (the static musl runner has no other page to hide it in),
+# plus 16 kB for other pages touched late for the first time.
+QUEUE_KB = 64
+tap.ok(end_rss - start_rss <= QUEUE_KB + 16,
+       "runner RSS bounded: %d kB after 1000 signals, %d kB at the end (log queue %d kB + 16 kB)"
+       % (start_rss, end_rss, QUEUE_KB))
 tap.ok(end_fds == start_fds, "runner fds constant: %d after 1000 signals, %d at the end" % (start_fds, end_fds))
 tap.ok(rc == 0, "exit code 0 (got %s)" % rc)
 r.cleanup()
