@@ -87,6 +87,13 @@ $SP_WRAP "$SELFPIPE_RUN" -e 3 "$child" -e 0 -o /dev/null 2>/dev/null ; rc=$?
 [ $rc -eq 0 ] ; t $? "-e 3: exit 0 still 0 (got $rc)"
 $SP_WRAP "$SELFPIPE_RUN" -e 0 "$child" -e 7 -o /dev/null 2>/dev/null ; rc=$?
 [ $rc -eq 7 ] ; t $? "-e 0: exit 7 still 7 (got $rc)"
+# several -e add up (as tini's), each one still exact
+got=
+for c in 3 4 5 143 ; do
+  $SP_WRAP "$SELFPIPE_RUN" -e 3 -e 4 -e 143 "$child" -e $c -o /dev/null 2>/dev/null
+  got="$got $c:$?"
+done
+[ "$got" = " 3:0 4:0 5:5 143:0" ] ; t $? "-e 3 -e 4 -e 143: 3, 4 and 143 reported as 0, 5 as 5 (got$got)"
 
 # -v 0: nothing at all on stderr for a normal run
 $SP_WRAP "$SELFPIPE_RUN" -v 0 "$child" -e 4 -o /dev/null 2>"$tmp/err"

@@ -15,7 +15,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
-#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -o format ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ] [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
+#define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -o format ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ]... [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
     A stage 0 of sig 0 is the stop signal itself, forwarded through the
@@ -48,7 +48,7 @@ struct sprun_config_s
   unsigned int verbosity ;
   unsigned int hooktimeout ;       /* -w, ms; 0: never */
   unsigned int stopdelay ;         /* -D, ms; 0: none */
-  int exitzero ;                   /* -e: this exit code is reported as 0; -1: none */
+  unsigned char exitzero[32] ;     /* -e, a bit per exit code: reported as 0 */
   int pdeathsig ;                  /* -p; 0: none */
   int parentsig ;                  /* -a: the runner's own parent death signal; 0: none */
   unsigned char timestamp ;        /* -T */

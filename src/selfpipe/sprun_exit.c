@@ -5,6 +5,8 @@
 #include <sys/resource.h>
 #include <sys/wait.h>
 
+#include <skalibs/bitarray.h>
+
 #include "sprun.h"
 
  /* -r: die the same way, so the parent sees the real signal. Not as
@@ -52,7 +54,7 @@ void sprun_exit (void)
     code = 128 + sig ;
   }
   else code = WEXITSTATUS(sprun.wstat) ;
-  if (cfg->exitzero >= 0 && code == cfg->exitzero) code = sig = 0 ;
+  if (bitarray_peek(cfg->exitzero, code)) code = sig = 0 ;
   drain() ;
   sprun_hook_killall() ;
   sprun_sweep() ;

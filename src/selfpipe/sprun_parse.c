@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include <skalibs/bitarray.h>
 #include <skalibs/sgetopt.h>
 #include <skalibs/types.h>
 
@@ -360,7 +361,7 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
       unsigned int code ;
       size_t len = uint_scan(l->arg, &code) ;
       if (!len || l->arg[len] || code > 255) return err3(e, "-e ", l->arg, ": not an exit code (0 to 255)") ;
-      cfg->exitzero = (int)code ;
+      bitarray_set(cfg->exitzero, code) ;  /* several -e add up, as tini's do */
       return 0 ;
     }
     case 'k' :
@@ -406,7 +407,6 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
   memset(cfg, 0, sizeof(sprun_config)) ;
   cfg->verbosity = 1 ;
   cfg->hooktimeout = 10000 ;
-  cfg->exitzero = -1 ;
   cfg->stopsig[SIGTERM] = 1 ;
   cfg->stop.n = 1 ;
   cfg->notifyfd = -1 ;

@@ -46,7 +46,6 @@ static void check_config (sprun_config const *cfg, char **words, int n)
     if (cfg->hook[sig]) check(!sprun_source_refusal(sig) && points_into(cfg->hook[sig], words, n)) ;
   }
   check(cfg->pdeathsig >= 0 && cfg->pdeathsig <= SIGRTMAX) ;
-  check(cfg->exitzero >= -1 && cfg->exitzero <= 255) ;
   check(memchr(cfg->pidfile, 0, sizeof(cfg->pidfile))) ;
   if (cfg->pidfile[0]) check(cfg->subreaper && cfg->pidtimeout > 0) ;
   if (cfg->upgradesig) check(cfg->pidfile[0] && !sprun_source_refusal(cfg->upgradesig) && cfg->upgradetimeout > 0) ;
