@@ -337,8 +337,9 @@ static void spawn_noshebang (void)
 }
 
  /*
-    The race: a signal sent to a child between fork and exec must not
-    run our handler there, nor write into our pipe. A sender kills the
+    The race: a signal sent to a child between vfork and exec must not
+    run our handler there (it would run on the caller's memory), nor
+    write into our pipe. A sender kills the
     whole process group with RTMIN+2 (queued: one per kill, never
     merged) while we spawn children as fast as we can. Each kill gives
     us exactly one record; the children and the sender ignore RTMIN+2
