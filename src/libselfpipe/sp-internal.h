@@ -73,7 +73,6 @@ extern int sp_trap_one (int) ;
 extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;
 extern void sp_forward_forget (void) ;
-extern pid_t sp_fork_for (int) ;
 extern int sp_atfork_register (void) ;
 extern int sp_set_has_class (sigset_t const *, unsigned int) ;
 extern void sp_exec (char const *, char const *const *, char const *const *, int) ;

@@ -12,7 +12,7 @@
     the parent's pipe.
  */
 
-pid_t sp_fork_for (int execs)
+pid_t sp_fork (void)
 {
   sigset_t blockall, old ;
   pid_t pid ;
@@ -23,12 +23,8 @@ pid_t sp_fork_for (int execs)
   {
     if (sp_state.p[0] >= 0)
     {
-      /* A child that execs only needs the ignored signals back: exec
-         gives every caught signal SIG_DFL, and until then the handler
-         acts as the original disposition (sp_wfd is -1 here). */
       for (int sig = 1 ; sig < SP_NSIG ; sig++)
-        if (sigismember(&sp_state.trapped, sig) == 1
-         && (!execs || (!(sp_state.orig[sig].flags & SA_SIGINFO) && sp_state.orig[sig].u.handler == SIG_IGN)))
+        if (sigismember(&sp_state.trapped, sig) == 1)
         {
           struct sigaction sa ;
           sp_orig_get(sig, &sa) ;
@@ -41,7 +37,7 @@ pid_t sp_fork_for (int execs)
       close(sp_state.p[1]) ;
       close(sp_state.p[0]) ;
       sp_state.p[0] = sp_state.p[1] = -1 ;
-      if (!execs) sigemptyset(&sp_state.trapped) ;
+      sigemptyset(&sp_state.trapped) ;
       sp_reset_read_buffer() ;
       old = sp_state.origmask ;
     }
@@ -50,9 +46,4 @@ pid_t sp_fork_for (int execs)
   }
   sigprocmask(SIG_SETMASK, &old, 0) ;
   return pid ;
-}
-
-pid_t sp_fork (void)
-{
-  return sp_fork_for(0) ;
 }
