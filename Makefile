@@ -57,7 +57,7 @@ LIB_LOBJS := $(patsubst src/%.c,$(SP_BUILDDIR)/obj/%.lo,$(LIB_SOURCES))
 STATIC_LIB := $(SP_BUILDDIR)/libselfpipe.a
 SHARED_LIB := $(SP_BUILDDIR)/$(SHLIB)
 BINS := $(addprefix $(SP_BUILDDIR)/,$(BIN_TARGETS))
-HEADERS_ALL := $(wildcard src/include/selfpipe/*.h) $(wildcard src/libselfpipe/*.h) $(wildcard src/selfpipe/*.h) $(wildcard src/sockets/*.h)
+HEADERS_ALL := $(wildcard src/include/selfpipe/*.h) $(wildcard src/libselfpipe/*.h) $(wildcard src/selfpipe/*.h) $(wildcard src/generations/*.h) $(wildcard src/sockets/*.h)
 
 # Extra pieces (tests, benchmarks, bindings...) add to these in mk/*.mak.
 ALL_TARGETS := $(STATIC_LIB) $(BINS) $(SP_BUILDDIR)/selfpipe.pc
@@ -82,6 +82,8 @@ $(SP_BUILDDIR)/obj/%.lo: src/%.c $(HEADERS_ALL)
 # the runner's -V: the version of package/info, in the binary
 $(SP_BUILDDIR)/obj/selfpipe/sprun_help.o: package/info
 $(SP_BUILDDIR)/obj/selfpipe/sprun_help.o: SP_CFLAGS += -DSELFPIPE_VERSION='"$(version)"'
+$(SP_BUILDDIR)/obj/generations/spgen_help.o: package/info
+$(SP_BUILDDIR)/obj/generations/spgen_help.o: SP_CFLAGS += -DSELFPIPE_VERSION='"$(version)"'
 
 $(STATIC_LIB): $(LIB_OBJS)
 	@mkdir -p $(@D)

@@ -6,7 +6,6 @@
 
 #include <skalibs/strerr.h>
 #include <skalibs/tai.h>
-#include <skalibs/iopause.h>
 
 #include "sprun.h"
 
@@ -15,7 +14,7 @@ char const *PROG = SPRUN_NAME ;
  /*
     The walk of one signal: the library's handler forwards it if
     sprun_fast.c said so, then writes a record into the pipe; the loop
-    below reads it; sprun_signal routes it (reap, not for the child,
+    (sprun_loop.c) reads it; sprun_signal routes it (reap, not for the child,
     hook, or deliver); deliver forwards it through the target unless
     the handler did; the event is logged last. Timers (stop stages, hook
     time-outs) run between records, and stderr is written only when it
@@ -45,37 +44,5 @@ int main (int argc, char const *const *argv)
   sprun_parentsig_init() ;
   sprun_spawn(argv + i) ;
 
-  for (;;)
-  {
-    iopause_fd x[2 + SPRUN_READY_FDS] = { { .fd = sp_fd(), .events = IOPAUSE_READ } } ;
-    tain deadline ;
-    int r ;
-    unsigned int nready = sprun_ready_fds(x + 1) ;
-    unsigned int n = 1 + nready, logi = 0 ;
-    if (sprun_log_pending()) { logi = n ; x[n++] = (iopause_fd){ .fd = 2, .events = IOPAUSE_WRITE } ; }
-    /* plain iopause, not iopause_g: it returns EINTR when our handler
-       ran, and the record is then read at once instead of after
-       another poll */
-    r = iopause(x, n, sprun_deadline(&deadline) ? &deadline : 0, &STAMP) ;
-    tain_now_g() ;
-    if (r < 0)
-    {
-      if (errno != EINTR) sprun_diefu(111, "iopause") ;
-      for (unsigned int i = 0 ; i < n ; i++) x[i].revents = 0 ;
-    }
-    for (;;)
-    {
-      sp_info info ;
-      sp_fwd fwd ;
-      r = sp_read(&info) ;
-      if (r < 0) sprun_diefu(111, "read signals") ;
-      if (!r) { sprun_log_endburst() ; break ; }
-      sp_forwarded(&fwd) ;
-      sprun_signal_fwd(&info, &fwd) ;
-      if (sprun.done) sprun_exit() ;
-    }
-    sprun_ready_io(x + 1, nready) ;
-    sprun_timers() ;
-    if (logi && x[logi].revents) sprun_log_write() ;
-  }
+  sprun_loop() ;
 }

@@ -15,6 +15,7 @@
 #include <selfpipe/selfpipe.h>
 
 #define SPRUN_NAME "selfpipe-run"
+#define SPGEN_USAGE "selfpipe-gen [ -v verbosity ] [ -o format ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ]... [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] -U rolloutsig[,ms] [ -N ] [ -C check ] [ -A alive ] [ -x retries ] [ -n notif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 #define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -o format ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ]... [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 
  /* A stop schedule: each stage sends sig, ms after the stage before.
@@ -76,9 +77,13 @@ struct sprun_config_s
   int childfd ;                    /* -d: the child's notification fd; -1: none */
   unsigned int reloadtimeout ;     /* -R, ms */
   unsigned int watchdog ;          /* -W, ms; 0: none */
+  unsigned char gen ;              /* parsed for selfpipe-gen */
+  unsigned int alive ;             /* selfpipe-gen -A: ms a generation must live to be ready, without -N or -C */
+  unsigned int retries ;           /* selfpipe-gen -x: attempts after a failed one, per trigger */
 } ;
 
 extern int sprun_parse (sprun_config *, int, char const *const *, char *, size_t) ;
+extern int sprun_parse_gen (sprun_config *, int, char const *const *, char *, size_t) ;
 extern char const *sprun_source_refusal (int) ;
 extern void sprun_help (int) gccattr_noreturn ;
 extern char const sprun_version[] ;
@@ -108,6 +113,7 @@ enum sprun_logev_e
   SPRUN_LE_READY,     /* readiness */
   SPRUN_LE_RELOAD,    /* reload confirmation */
   SPRUN_LE_WATCHDOG,  /* -W */
+  SPRUN_LE_ROLLOUT,   /* selfpipe-gen: generations started, ready, retired, rolled back */
   SPRUN_LE_LOG,       /* the log's own losses */
   SPRUN_LE_FATAL      /* the runner's last words */
 } ;
@@ -160,7 +166,10 @@ enum sprun_outcome_e
   SPRUN_EV_NOTREADY,        /* -H: until the service is ready */
   SPRUN_EV_DELAYED,         /* ms: held by the stop delay (-D) */
   SPRUN_EV_DELAY_CUT,       /* a second stop signal: the held one goes now */
-  SPRUN_EV_GONE             /* no target: the child is dead (or between two) */
+  SPRUN_EV_GONE,            /* no target: the child is dead (or between two) */
+  SPRUN_EV_ROLLOUT,         /* selfpipe-gen: ms is the generation started */
+  SPRUN_EV_ROLLOUT_BUSY,    /* selfpipe-gen: one is under way already */
+  SPRUN_EV_ROLLOUT_STOPPING /* selfpipe-gen: the service is stopping */
 } ;
 
 typedef struct sprun_event_s sprun_event ;
@@ -289,6 +298,26 @@ struct sprun_state_s
 
 extern sprun_state sprun ;
 
+ /* What selfpipe-gen adds to the shared code: the generations that are
+    not the current one (sprun.child is the current one). selfpipe-run
+    has none: sprun.gens is 0. */
+
+typedef struct sprun_gens_s sprun_gens ;
+struct sprun_gens_s
+{
+  void (*trigger) (sprun_event *) ;         /* the -U signal came */
+  int (*reaping) (pid_t) ;                  /* dead, not reaped: 1 if it is a generation */
+  int (*end) (pid_t, int) ;                 /* reaped: 1 if it was a generation */
+  void (*stop) (int) ;                      /* the service stops: this signal first */
+  int (*deadline) (tain *) ;
+  void (*timers) (void) ;
+  unsigned int (*fds) (iopause_fd *) ;      /* at most SPRUN_GEN_FDS */
+  void (*io) (iopause_fd const *, unsigned int) ;
+  int (*finished) (void) ;                  /* the current one is reaped: 1 when nothing else lives */
+} ;
+#define SPRUN_GEN_FDS 4
+extern sprun_gens const *sprun_gen_ops ;
+
  /* Readiness (sprun_ready.c) and the sd_notify socket (sprun_notify.c) */
 
 typedef struct sprun_notice_s sprun_notice ;
@@ -325,6 +354,10 @@ extern void sprun_watchdog_stop (void) ;
 extern int sprun_watchdog_deadline (tain *) ;
 extern void sprun_watchdog_timers (void) ;
 extern void sprun_notify_init (void) ;
+extern int sprun_notify_open (char *, size_t) ;
+extern int sprun_notify_recv (int, sprun_notice *, pid_t) ;
+extern void sprun_ready_become (char const *, char const *, char const *) ;
+extern int sprun_ready_is (void) ;
 extern int sprun_notify_fd (void) ;
 extern void sprun_notify_read (void) ;
 extern void sprun_notify_parse (sprun_notice *, char const *, size_t) ;
@@ -334,6 +367,7 @@ extern int sprun_proc_stat (pid_t, char *, pid_t *) ;
 extern unsigned int sprun_children (void (*)(pid_t, void *), void *) ;
 extern unsigned int sprun_alive (void) ;
 extern int sprun_descendant (pid_t) ;
+extern int sprun_descends (pid_t, pid_t) ;
 extern size_t sprun_proc_comm (pid_t, char *, size_t) ;
 extern ssize_t sprun_proc_name (pid_t, char *, size_t) ;
 extern uint64_t sprun_proc_sigign (pid_t) ;
@@ -349,6 +383,10 @@ extern void sprun_tty_spawned (pid_t) ;
 extern void sprun_tty_stopped (int) ;
 extern void sprun_tty_ended (void) ;
 extern void sprun_spawn (char const *const *) ;
+extern pid_t sprun_spawn_env (char const *const *, char const *const *, char const **) ;
+extern int sprun_spawn_exitcode (int) ;
+extern void sprun_loop (void) gccattr_noreturn ;
+extern int sprun_stop_started (void) ;
 extern void sprun_signal (sp_info const *) ;
 extern void sprun_signal_fwd (sp_info const *, sp_fwd const *) ;
 extern void sprun_signal_late (sp_info const *, sp_fwd const *) ;

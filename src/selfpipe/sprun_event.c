@@ -111,6 +111,11 @@ static int fmt_tail (char const **v, char *what, sprun_event const *ev)
       v[0] = "stop delayed: forwarded in " ; v[1] = what ; v[2] = " ms (-D)" ; return SPRUN_INFO ;
     case SPRUN_EV_DELAY_CUT : v[0] = "ends the stop delay early" ; return SPRUN_INFO ;
     case SPRUN_EV_GONE : v[0] = "not forwarded: target gone" ; return SPRUN_INFO ;
+    case SPRUN_EV_ROLLOUT :
+      what[uint_fmt(what, ev->ms)] = 0 ;
+      v[0] = "rollout: starting generation " ; v[1] = what ; return SPRUN_INFO ;
+    case SPRUN_EV_ROLLOUT_BUSY : v[0] = "rollout already under way: ignored" ; return SPRUN_WARN ;
+    case SPRUN_EV_ROLLOUT_STOPPING : v[0] = "no rollout: the service is stopping" ; return SPRUN_WARN ;
   }
   return SPRUN_INFO ;
 }
@@ -125,6 +130,7 @@ static enum sprun_logev_e kind (enum sprun_outcome_e o)
     case SPRUN_EV_STOPPING : case SPRUN_EV_STOPPING_AGAIN : case SPRUN_EV_DELAYED : case SPRUN_EV_DELAY_CUT : return SPRUN_LE_STOP ;
     case SPRUN_EV_HELD : case SPRUN_EV_NOTREADY : return SPRUN_LE_HOLD ;
     case SPRUN_EV_UPGRADE : case SPRUN_EV_UPGRADE_BUSY : return SPRUN_LE_UPGRADE ;
+    case SPRUN_EV_ROLLOUT : case SPRUN_EV_ROLLOUT_BUSY : case SPRUN_EV_ROLLOUT_STOPPING : return SPRUN_LE_ROLLOUT ;
     default : return SPRUN_LE_SIGNAL ;
   }
 }

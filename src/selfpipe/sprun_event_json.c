@@ -32,7 +32,10 @@ static void action (enum sprun_outcome_e o, char const **act, char const **resul
     [SPRUN_EV_NOTREADY] = { "hold", "not ready" },
     [SPRUN_EV_DELAYED] = { "delay", 0 },
     [SPRUN_EV_DELAY_CUT] = { "release", "second stop signal" },
-    [SPRUN_EV_GONE] = { "drop", "target gone" }
+    [SPRUN_EV_GONE] = { "drop", "target gone" },
+    [SPRUN_EV_ROLLOUT] = { "rollout", "ok" },
+    [SPRUN_EV_ROLLOUT_BUSY] = { "ignore", "rollout under way" },
+    [SPRUN_EV_ROLLOUT_STOPPING] = { "ignore", "stopping" }
   } ;
   *act = words[o].act ;
   *result = words[o].result ;

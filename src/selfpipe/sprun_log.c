@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <skalibs/tai.h>
 
@@ -49,7 +50,7 @@ static char const *const levelname[4] = { "warning", "info", "debug", "fatal" } 
 static char const *const evname[] =
 {
   "signal", "forward", "gate", "hold", "stop", "kill", "spawn", "exit", "job",
-  "follow", "upgrade", "notify", "ready", "reload", "watchdog", "log", "fatal"
+  "follow", "upgrade", "notify", "ready", "reload", "watchdog", "rollout", "log", "fatal"
 } ;
 
 void sprun_log_init (unsigned int v, int stamp, int j)
@@ -96,7 +97,9 @@ static size_t text_line (char *line, int level, char const *msg, size_t len)
       line[n++] = ' ' ;
     }
   }
-  memcpy(line + n, SPRUN_NAME ": ", sizeof(SPRUN_NAME) + 1) ; n += sizeof(SPRUN_NAME) + 1 ;
+  /* PROG: selfpipe-run, or selfpipe-gen, which shares this code */
+  memcpy(line + n, PROG, strlen(PROG)) ; n += strlen(PROG) ;
+  memcpy(line + n, ": ", 2) ; n += 2 ;
   memcpy(line + n, levelname[level], strlen(levelname[level])) ; n += strlen(levelname[level]) ;
   memcpy(line + n, ": ", 2) ; n += 2 ;
   memcpy(line + n, msg, len) ; n += len ;
@@ -114,7 +117,7 @@ static size_t json_line (char *line, int level, enum sprun_logev_e ev, char cons
   else sprun_json_time(t) ;
   line[n++] = '{' ;
   n = sprun_json_strfield(line, n, max, "time", t) ;
-  n = sprun_json_strfield(line, n, max, "prog", SPRUN_NAME) ;
+  n = sprun_json_strfield(line, n, max, "prog", PROG) ;
   n = sprun_json_strfield(line, n, max, "level", levelname[level]) ;
   n = sprun_json_strfield(line, n, max, "event", evname[ev]) ;
   memcpy(line + n, fields, flen) ; n += flen ;

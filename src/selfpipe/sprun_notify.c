@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 
+#include <skalibs/strerr.h>
 #include <skalibs/types.h>
 #include <skalibs/tai.h>
 
@@ -40,7 +41,7 @@ int sprun_notify_fd (void)
  /* "@selfpipe-run/<pid>/<nanoseconds>": libsystemd reads a leading @ as
     the abstract namespace. A name taken already (by a squatter) is
     tried again with another one. */
-static int bind_abstract (char *name, size_t max)
+static int bind_abstract (int sock, char *name, size_t max)
 {
   for (unsigned int i = 0 ; i < 8 ; i++)
   {
@@ -48,7 +49,9 @@ static int bind_abstract (char *name, size_t max)
     struct timespec ts ;
     size_t len = 0 ;
     clock_gettime(CLOCK_MONOTONIC, &ts) ;
-    memcpy(name, "@selfpipe-run/", 14) ; len = 14 ;
+    size_t pl = strlen(PROG) ;
+    if (pl + 2 + PID_FMT + ULONG_FMT >= max) break ;
+    name[0] = '@' ; memcpy(name + 1, PROG, pl) ; name[1 + pl] = '/' ; len = pl + 2 ;
     len += pid_fmt(name + len, sprun.self) ;
     name[len++] = '/' ;
     len += ulong_fmt(name + len, (unsigned long)ts.tv_nsec ^ ((unsigned long)ts.tv_sec << 30) ^ (i * 7919UL)) ;
@@ -62,16 +65,39 @@ static int bind_abstract (char *name, size_t max)
   return (errno = EADDRINUSE, -1) ;
 }
 
+ /* A fresh socket, its name in name; -1 with errno, and what failed in
+    name. */
+int sprun_notify_open (char *name, size_t max)
+{
+  int one = 1 ;
+  int e ;
+  int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) ;
+  if (fd < 0) { if (max > 10) strcpy(name, "create") ; return -1 ; }
+  if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+  {
+    if (max > 20) strcpy(name, "set SO_PASSCRED on") ;
+    goto err ;
+  }
+  if (bind_abstract(fd, name, max) < 0)
+  {
+    if (max > 10) strcpy(name, "bind") ;
+    goto err ;
+  }
+  return fd ;
+ err:
+  e = errno ;
+  close(fd) ;
+  errno = e ;
+  return -1 ;
+}
+
+ /* selfpipe-gen gives each generation its own socket instead */
 void sprun_notify_init (void)
 {
   char name[64] ;
-  int one = 1 ;
-  if (!sprun.cfg->notify) return ;
-  sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0) ;
-  if (sock < 0) sprun_diefu(111, "create the notify socket") ;
-  if (setsockopt(sock, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
-    sprun_diefu(111, "set SO_PASSCRED on the notify socket") ;
-  if (bind_abstract(name, sizeof(name)) < 0) sprun_diefu(111, "bind the notify socket") ;
+  if (!sprun.cfg->notify || sprun_gen_ops) return ;
+  sock = sprun_notify_open(name, sizeof(name)) ;
+  if (sock < 0) sprun_diefu(111, name, " the notify socket") ;
   if (setenv("NOTIFY_SOCKET", name, 1) < 0) sprun_diefu(111, "set NOTIFY_SOCKET") ;
 }
 
@@ -199,8 +225,11 @@ static void dropped (char const *why, pid_t pid, uid_t uid, size_t len)
   sprun_log(SPRUN_WARN, SPRUN_LE_NOTIFY, "notify: ", l, " bytes from pid ", p, " uid ", u, ": dropped: ", why) ;
 }
 
- /* One datagram: 0 when there is none left. */
-static int one (void)
+ /* One datagram from fd into m: 1 with a notice, 0 when there is none
+    left, -1 when one was dropped. Heard: from the runner's tree (root
+    0: the main process, the child or a descendant of the runner), or
+    from root and its descendants. */
+int sprun_notify_recv (int fd, sprun_notice *mp, pid_t root)
 {
   static char buf[BUF_MAX] ;
   union { struct cmsghdr h ; char c[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(16 * sizeof(int))] ; } ctl ;
@@ -209,25 +238,31 @@ static int one (void)
   struct ucred const *cred ;
   sprun_notice m = { .err = -1 } ;
   /* MSG_TRUNC: the length returned is the datagram's, not what fit */
-  ssize_t r = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC) ;
-  if (r < 0) return errno == EINTR ;
+  ssize_t r = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_TRUNC | MSG_CMSG_CLOEXEC) ;
+  if (r < 0) return errno == EINTR ? -1 : 0 ;
   cred = credentials(&mh) ;
-  if (!cred || cred->pid <= 0) { dropped("no credentials", 0, 0, (size_t)r) ; return 1 ; }
-  if (mh.msg_flags & MSG_TRUNC || (size_t)r > sizeof(buf)) { dropped("more than 4096 bytes", cred->pid, cred->uid, (size_t)r) ; return 1 ; }
+  if (!cred || cred->pid <= 0) { dropped("no credentials", 0, 0, (size_t)r) ; return -1 ; }
+  if (mh.msg_flags & MSG_TRUNC || (size_t)r > sizeof(buf)) { dropped("more than 4096 bytes", cred->pid, cred->uid, (size_t)r) ; return -1 ; }
   m.pid = cred->pid ;
   m.main = m.pid == sprun_target() ;
-  if (!m.main && m.pid != sprun.child && !sprun_descendant(m.pid))
+  if (root ? !sprun_descends(m.pid, root) : !m.main && m.pid != sprun.child && !sprun_descendant(m.pid))
   {
-    dropped("not of the service's tree", cred->pid, cred->uid, (size_t)r) ;
-    return 1 ;
+    dropped(root ? "not of the generation's tree" : "not of the service's tree", cred->pid, cred->uid, (size_t)r) ;
+    return -1 ;
   }
   sprun_notify_parse(&m, buf, (size_t)r) ;
-  sprun_ready_notice(&m) ;
+  *mp = m ;
   return 1 ;
 }
 
 void sprun_notify_read (void)
 {
   if (sock < 0) return ;
-  for (unsigned int i = 0 ; i < TURN_MAX && one() ; i++) ;
+  for (unsigned int i = 0 ; i < TURN_MAX ; i++)
+  {
+    sprun_notice m ;
+    int r = sprun_notify_recv(sock, &m, 0) ;
+    if (!r) break ;
+    if (r > 0) sprun_ready_notice(&m) ;
+  }
 }

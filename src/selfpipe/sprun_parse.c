@@ -315,8 +315,22 @@ static int readiness_options (sprun_config const *cfg, errbuf *e)
   return 0 ;
 }
 
+ /* selfpipe-gen: a rollout needs its trigger; a generation is retired
+    with the stop schedule, which must end: without -k or -S, it is
+    -k 10000. */
+static int gen_options (sprun_config *cfg, errbuf *e)
+{
+  if (!cfg->upgradesig) return err3(e, "selfpipe-gen needs -U: the signal that starts a rollout", "", "") ;
+  if (!cfg->stopopt)
+  {
+    cfg->stop.n = 2 ;
+    cfg->stop.stage[1] = (sprun_stage){ .sig = SIGKILL, .ms = 10000 } ;
+  }
+  return 0 ;
+}
+
  /* Every option; a colon after those that take an argument. */
-static char const optstring[] = "hVv:o:Tgsre:k:S:D:t:p:a:m:c:w:P:U:u:q:NHn:d:R:W:C:" ;
+static char const optstring[] = "hVv:o:Tgsre:k:S:D:t:p:a:m:c:w:P:U:u:q:NHn:d:R:W:C:A:x:" ;
 
  /* What subgetopt did not take: --help and --version, or an error */
 
@@ -333,6 +347,26 @@ static int unknown (sprun_config *cfg, subgetopt const *l, char const *const *ar
   }
   if (o && o[1] == ':') return err3(e, "option ", opt, " needs an argument") ;
   return err3(e, "unknown option ", opt, "") ;
+}
+
+ /* selfpipe-gen's own options, and those of selfpipe-run it has not:
+    each generation is its own child, not a master found in a pidfile,
+    and one -d pipe cannot say which generation wrote to it. */
+
+static int gen_option (sprun_config *cfg, int c, char const *arg, errbuf *e)
+{
+  switch (c)
+  {
+    case 'A' :
+      return scan_ms(arg, &cfg->alive) && cfg->alive ? 0 : err3(e, "-A ", arg, ": not a number of milliseconds above 0") ;
+    case 'x' :
+      return scan_ms(arg, &cfg->retries) && cfg->retries <= 100 ? 0 : err3(e, "-x ", arg, ": not a number of retries (0 to 100)") ;
+    case 'P' : case 'u' : case 'q' :
+      return err3(e, c == 'P' ? "-P" : c == 'u' ? "-u" : "-q", ": not an option of selfpipe-gen: ",
+        "each generation is its own child (selfpipe-run -P -U follows a daemon that re-execs itself)") ;
+    default :
+      return err3(e, "-d: not an option of selfpipe-gen: ", "one pipe cannot say which generation wrote to it (use -N)", "") ;
+  }
 }
 
  /* One option and its argument into cfg; -1 with the message in e. */
@@ -387,18 +421,25 @@ static int option (sprun_config *cfg, int c, subgetopt const *l, char const *con
     case 'p' :
       return scan_sig(l->arg, &cfg->pdeathsig, 0) ? 0 : err3(e, "-p ", l->arg, ": unknown signal") ;
     case 'a' : return parse_parentsig(cfg, l->arg, e) ;
-    case 'N' : case 'H' : case 'n' : case 'd' : case 'R' : case 'W' :
+    case 'N' : case 'H' : case 'n' : case 'R' : case 'W' :
       return readiness_option(cfg, c, l->arg, e) ;
     case 'm' : return parse_map(cfg, l->arg, e) ;
     case 'c' : return parse_hook(cfg, l->arg, e) ;
-    case 'P' : return parse_pidfile(cfg, l->arg, e) ;
+    case 'A' : case 'x' :
+      if (!cfg->gen) return err3(e, "unknown option ", c == 'A' ? "-A" : "-x", "") ;
+      return gen_option(cfg, c, l->arg, e) ;
+    case 'P' : case 'u' : case 'q' : case 'd' :
+      if (cfg->gen) return gen_option(cfg, c, l->arg, e) ;
+      if (c == 'd') return readiness_option(cfg, c, l->arg, e) ;
+      if (c != 'P') return upgrade_option(cfg, c, l->arg, e) ;
+      return parse_pidfile(cfg, l->arg, e) ;
     case 'U' : return parse_upgrade(cfg, l->arg, e) ;
-    case 'u' : case 'q' : case 'C' : return upgrade_option(cfg, c, l->arg, e) ;
+    case 'C' : return upgrade_option(cfg, c, l->arg, e) ;
     default : return unknown(cfg, l, argv, e) ;
   }
 }
 
-int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err, size_t errlen)
+static int parse (sprun_config *cfg, int gen, int argc, char const *const *argv, char *err, size_t errlen)
 {
   errbuf e = { .s = err, .max = errlen, .len = 0 } ;
   subgetopt l = SUBGETOPT_ZERO ;
@@ -415,6 +456,9 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
   cfg->upgradeusr = SIGUSR2 ;
   cfg->retiresig = SIGQUIT ;
   for (int sig = 0 ; sig < SP_NSIG ; sig++) cfg->map[sig] = sig ;
+  cfg->gen = gen ;
+  cfg->alive = 1000 ;
+  cfg->retries = 2 ;
 
   /* argv may be shorter than argc says: stop at the first null */
   if (argc < 0 || !argv) argc = 0 ;
@@ -429,13 +473,24 @@ int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err
     /* -h and -V need nothing more, not even prog */
     if (cfg->info) return 0 ;
   }
-  if (cfg->upgradesig && !cfg->pidfile[0]) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
+  if (gen) { if (gen_options(cfg, &e) < 0) return -1 ; }
+  else if (cfg->upgradesig && !cfg->pidfile[0]) return err3(&e, "-U needs -P: the new master is found in the pidfile", "", "") ;
   if (!cfg->upgradesig && (cfg->upgradeusr != SIGUSR2 || cfg->retiresig != SIGQUIT))
     return err3(&e, cfg->upgradeusr != SIGUSR2 ? "-u" : "-q", " needs -U: it names a signal of the upgrade", "") ;
   if (!cfg->upgradesig && cfg->check) return err3(&e, "-C needs -U: it checks the new master of an upgrade", "", "") ;
   if (readiness_options(cfg, &e) < 0) return -1 ;
   if (!memchr(cfg->stopsig, 1, sizeof(cfg->stopsig)) && (cfg->stop.n > 1 || cfg->stopopt == 'S' || cfg->stopdelay))
     return err3(&e, "-t 0 leaves -k, -S and -D nothing to start them: no stop signal", "", "") ;
-  if (l.ind >= argc) return err3(&e, SPRUN_USAGE, "", "") ;
+  if (l.ind >= argc) return err3(&e, gen ? SPGEN_USAGE : SPRUN_USAGE, "", "") ;
   return l.ind ;
+}
+
+int sprun_parse (sprun_config *cfg, int argc, char const *const *argv, char *err, size_t errlen)
+{
+  return parse(cfg, 0, argc, argv, err, errlen) ;
+}
+
+int sprun_parse_gen (sprun_config *cfg, int argc, char const *const *argv, char *err, size_t errlen)
+{
+  return parse(cfg, 1, argc, argv, err, errlen) ;
 }

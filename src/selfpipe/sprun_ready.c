@@ -103,13 +103,18 @@ static void release (void)
   }
 }
 
-static void become_ready (char const *a, char const *b, char const *c)
+void sprun_ready_become (char const *a, char const *b, char const *c)
 {
   if (st.ready) return ;
   st.ready = 1 ;
   sprun_log(SPRUN_INFO, SPRUN_LE_READY, "service ready: ", a, b, c) ;
   announce() ;
   release() ;
+}
+
+ int sprun_ready_is (void)
+{
+  return st.ready ;
 }
 
  /* -H: before ready, anything but a stop signal waits, in order. A
@@ -225,7 +230,7 @@ void sprun_ready_followed (pid_t pid)
   char fmt[PID_FMT] ;
   if (st.ready || !st.early || st.early != pid) return ;
   fmt[pid_fmt(fmt, pid)] = 0 ;
-  become_ready("READY=1 from pid ", fmt, ", before it was followed") ;
+  sprun_ready_become("READY=1 from pid ", fmt, ", before it was followed") ;
 }
 
 void sprun_ready_notice (sprun_notice const *m)
@@ -260,7 +265,7 @@ void sprun_ready_notice (sprun_notice const *m)
   {
     if (!sprun_reload_ready() && st.ready)
       sprun_log(SPRUN_DEBUG, SPRUN_LE_NOTIFY, "notify: READY=1 from pid ", pidfmt, ": ready already") ;
-    become_ready("READY=1 from pid ", pidfmt, "") ;
+    sprun_ready_become("READY=1 from pid ", pidfmt, "") ;
   }
   if (m->stopping && from_main(m, "STOPPING=1", pidfmt))
   {
@@ -289,7 +294,7 @@ static void child_fd (void)
   if (r > 0 && !memchr(buf, '\n', (size_t)r)) return ;
   close(st.rfd) ;
   st.rfd = -1 ;
-  if (r > 0) become_ready("a newline on fd ", fmt, " (-d)") ;
+  if (r > 0) sprun_ready_become("a newline on fd ", fmt, " (-d)") ;
   else if (!st.ready) sprun_log(SPRUN_INFO, SPRUN_LE_READY, "fd ", fmt, " (-d) closed before the service said it was ready") ;
 }
 

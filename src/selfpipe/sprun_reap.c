@@ -52,6 +52,8 @@ void sprun_reap (void)
       sprun_target_clear() ;
       sprun_ready_dead(pid) ;
     }
+    /* selfpipe-gen: a generation that is not the current one */
+    else if (sprun_gen_ops && (*sprun_gen_ops->reaping)(pid)) ;
     else if (!sprun_check_reaping(pid)) sprun_hook_reaping(pid) ;
     sprun_test_reap_pause(pid) ;
     while (waitpid(pid, &wstat, 0) < 0)
@@ -69,6 +71,7 @@ void sprun_reap (void)
       sprun.done = 1 ;
       sprun_log(SPRUN_INFO, SPRUN_LE_EXIT, "child ", fmt, " ", st) ;
     }
+    else if (sprun_gen_ops && (*sprun_gen_ops->end)(pid, wstat)) ;
     else if (!sprun_hook_end(pid, wstat) && !sprun_check_end(pid, wstat))
       sprun_log(SPRUN_DEBUG, SPRUN_LE_EXIT, "orphan ", fmt, " ", st) ;
   }

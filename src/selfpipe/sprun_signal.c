@@ -88,7 +88,11 @@ void sprun_signal_fwd (sp_info const *info, sp_fwd const *fwd)
     ev.outcome = SPRUN_EV_SELF ;
     sprun_event_log(&ev) ;
   }
-  else if (sig == cfg->upgradesig) sprun_rollout_trigger(&ev) ;
+  else if (sig == cfg->upgradesig)
+  {
+    if (sprun_gen_ops) (*sprun_gen_ops->trigger)(&ev) ;
+    else sprun_rollout_trigger(&ev) ;
+  }
   /* -D holds the first stop signal before anything else sees it */
   else if (cfg->stopsig[sig] && sprun_stopdelay_take(&ev)) ;
   /* with -S the schedule sends its own stages, whoever sent the stop */

@@ -92,6 +92,8 @@ int sprun_stop_begin (sprun_event *ev)
   stop.sig = ev->info.sig ;
   /* -U: a new master that is not followed yet stops too */
   sprun_rollout_stop(first ? first : sprun.cfg->map[ev->info.sig]) ;
+  /* selfpipe-gen: every other living generation stops too */
+  if (sprun_gen_ops) (*sprun_gen_ops->stop)(first ? first : sprun.cfg->map[ev->info.sig]) ;
   stop.elapsed = 0 ;
   arm_after(0) ;
   if (!first) return 0 ;
@@ -121,6 +123,11 @@ int sprun_stop_end (void)
   int sig = stop.started ? stop.sig : 0 ;
   memset(&stop, 0, sizeof(stop)) ;
   return sig ;
+}
+
+int sprun_stop_started (void)
+{
+  return stop.started ;
 }
 
 int sprun_stop_deadline (tain *deadline)

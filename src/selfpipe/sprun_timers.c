@@ -15,6 +15,16 @@ struct sprun_timer_s
   void (*run) (void) ;
 } ;
 
+static int gens_deadline (tain *deadline)
+{
+  return sprun_gen_ops ? (*sprun_gen_ops->deadline)(deadline) : 0 ;
+}
+
+static void gens_timers (void)
+{
+  if (sprun_gen_ops) (*sprun_gen_ops->timers)() ;
+}
+
 static sprun_timer const timer[] =
 {
   { &sprun_hook_deadline, &sprun_hook_timers },
@@ -24,6 +34,7 @@ static sprun_timer const timer[] =
   { &sprun_rollout_deadline, &sprun_rollout_timers },
   { &sprun_reload_deadline, &sprun_reload_timers },
   { &sprun_watchdog_deadline, &sprun_watchdog_timers },
+  { &gens_deadline, &gens_timers },
 } ;
 
  /* The earliest deadline, 0 if there is none: with nothing pending
