@@ -54,10 +54,10 @@ kill -TERM $pid 2>/dev/null ; wait $pid ; rc=$?
 [ $rc -eq 3 ] ; t $? "the installed selfpipe-run runs a child and exits with its code (exit $rc)"
 
 missing=
-for f in bin/selfpipe-bind bin/selfpipe-listenfds share/man/man1/selfpipe-bind.1 share/man/man1/selfpipe-listenfds.1 ; do
+for f in bin/selfpipe-gen bin/selfpipe-bind bin/selfpipe-listenfds share/man/man1/selfpipe-gen.1 share/man/man1/selfpipe-bind.1 share/man/man1/selfpipe-listenfds.1 ; do
   test -e "$prefix/$f" || missing="$missing $f"
 done
-test -z "$missing" ; t $? "installed: selfpipe-bind, selfpipe-listenfds and their man pages${missing:+ (missing:$missing)}"
+test -z "$missing" ; t $? "installed: selfpipe-gen, selfpipe-bind, selfpipe-listenfds and their man pages${missing:+ (missing:$missing)}"
 out=$("$prefix/bin/selfpipe-bind" -u "$scratch/chain.sock" "$prefix/bin/selfpipe-listenfds" -D nginx sh -c 'echo "$NGINX"' 2>&1)
 [ "$out" = "3;" ] ; t $? "the installed chain selfpipe-bind -u path selfpipe-listenfds -D nginx: NGINX=$out"
 

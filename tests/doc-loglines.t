@@ -68,10 +68,10 @@ def piece(arg):
     return ".*?"
 
 
-def source_lines():
+def source_lines(src=SRC, events=True):
     """(where, level word, regex) for every line the sources can print."""
     out = []
-    for path in sorted(glob.glob(os.path.join(SRC, "*.c"))):
+    for path in sorted(glob.glob(os.path.join(src, "*.c"))):
         text = open(path).read()
         name = os.path.basename(path)
         for m in re.finditer(r"\b(sprun_log|sprun_diefu|sprun_dief)\s*\(", text):
@@ -85,7 +85,7 @@ def source_lines():
             if m.group(1) == "sprun_diefu":
                 rx = "unable to " + rx + ": .+"
             out.append((where, level, rx, m.group(0)))
-    return out + event_lines()
+    return out + (event_lines() if events else [])
 
 
 def event_lines():
@@ -107,14 +107,14 @@ def section(page, title):
     return m.group(1) if m else ""
 
 
-def doc_lines(page):
+def doc_lines(page, prog="selfpipe-run"):
     """The lines of the "Log lines" list, as 'level: text', notes off."""
     out = []
     for pre in re.findall(r"<pre>(.*?)</pre>", section(page, "Log lines"), re.S):
         for l in html.unescape(re.sub(r"<[^>]+>", "", pre)).split("\n"):
             l = re.sub(r"\s{2,}\(.*\)\s*$", "", l.strip())
-            if l.startswith("selfpipe-run: "):
-                out.append(l[len("selfpipe-run: "):])
+            if l.startswith(prog + ": "):
+                out.append(l[len(prog + ": "):])
     return out
 
 
@@ -151,4 +151,20 @@ tap.ok(len(names) >= 15, "sprun_log.c names its events (%d)" % len(names))
 json_doc = section(page, "JSON log lines")
 undoc = [unquote(n) for n in names if "<tt>%s</tt>" % unquote(n) not in json_doc]
 tap.ok(json_doc and not undoc, "every event name is in the page's JSON log lines table", undoc)
+
+# selfpipe-gen: the lines of src/generations are in its page; its page
+# lists no line that neither it nor the shared code prints
+GEN_SRC = os.path.join(pytap.SRC, "src", "generations")
+gpage = open(os.path.join(pytap.SRC, "doc", "selfpipe-gen.html")).read()
+gdocs = doc_lines(gpage, "selfpipe-gen")
+glines = source_lines(GEN_SRC, events=False)
+gcalls = sum(len(re.findall(r"\bsprun_(?:log|diefu|dief)\s*\(", open(p).read())) for p in glob.glob(os.path.join(GEN_SRC, "*.c")))
+tap.ok(len(glines) == gcalls and gcalls >= 15, "selfpipe-gen: every log call of src/generations/*.c parsed (%d)" % gcalls)
+gmissing = ["%s: %s: %s" % (where, level, rx) for where, level, rx, _ in glines
+            if not level or not any(re.fullmatch(re.escape(level) + ": " + rx, d, re.S) for d in gdocs)]
+tap.ok(not gmissing, "  every line of src/generations is in doc/selfpipe-gen.html, with its level", "\n".join(gmissing))
+known = glines + lines
+gstale = [d for d in gdocs if not d.startswith("usage: ")
+          and not any(re.fullmatch(re.escape(level) + ": " + rx, d, re.S) for _, level, rx, _ in known if level)]
+tap.ok(gdocs and not gstale, "  every line of its list is one selfpipe-gen prints (%d lines)" % len(gdocs), "\n".join(gstale))
 tap.done()

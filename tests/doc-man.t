@@ -6,6 +6,7 @@
 # the exit codes, the hooks' environment and the log lines. For
 # libselfpipe: the functions of the header, of both pages and of the
 # man page links, their prototypes, the macros and the errno values.
+# For selfpipe-gen: its usage, synopses, options, exit codes, log lines.
 # For the chain-loaders (selfpipe-bind, selfpipe-listenfds): the usage
 # string (source, printed), synopses, options, exit codes, log lines,
 # and selfpipe-listenfds's dialects.
@@ -594,6 +595,79 @@ class LoadersDetect(unittest.TestCase):
         mutant = without(page, r"^selfpipe-bind: fatal: unable to bind 127.*\n")
         self.assertNotEqual(compare(run_man_logs(man), loader_html_logs(mutant)), [])
 
+
+
+# --- selfpipe-gen
+
+def gen_usage():
+    m = re.search(r'#define SPGEN_USAGE "((?:[^"\\]|\\.)*)"', read("src", "selfpipe", "sprun.h"))
+    return m and m.group(1)
+
+
+def gen_letters(usage):
+    """Every option of the synopsis, bracketed or not."""
+    return sorted(set(re.findall(r"(?:^|\s|\[ )(-\w)\b", usage)))
+
+
+def gen_html_letters(page):
+    ul = re.search(r"<ul>(.*?)</ul>", html_section(page, "Options"), re.S)
+    return sorted(set(re.findall(r"<tt>(-\w)</tt>", ul.group(1) if ul else "")))
+
+
+def gen_man_letters(man):
+    lines = man_sections(man).get("OPTIONS", [])
+    return sorted({"-" + m.group(1) for m in (re.match(r"\.BI? \\-(\w)\b", l) for l in lines) if m})
+
+
+class Gen(unittest.TestCase):
+    """selfpipe-gen: its usage (sprun.h, printed), synopses, options, exit codes, log lines."""
+
+    def pages(self):
+        return read("doc", "selfpipe-gen.html"), read("doc", "man", "selfpipe-gen.1")
+
+    def test_usage(self):
+        """it prints SPGEN_USAGE with -U and no prog, exits 100"""
+        r = subprocess.run([os.path.join(pytap.BUILD, "selfpipe-gen"), "-U", "HUP"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+        self.assertEqual((r.returncode, r.stderr), (100, "selfpipe-gen: usage: %s\n" % gen_usage()))
+        self.assertTrue(gen_usage().startswith("selfpipe-gen ") and gen_usage().endswith(" prog..."))
+
+    def test_synopsis(self):
+        page, man = self.pages()
+        self.assertEqual(run_html_synopsis(page), synopsis(gen_usage()))
+        self.assertEqual(run_man_synopsis(man), synopsis(gen_usage()))
+
+    def test_options(self):
+        """both pages document every option of the synopsis, and no other"""
+        page, man = self.pages()
+        letters = gen_letters(gen_usage())
+        self.assertGreaterEqual(len(letters), 25, letters)
+        self.assertIn("-U", letters)
+        self.assertEqual(gen_html_letters(page), letters)
+        self.assertEqual(gen_man_letters(man), letters)
+
+    def test_exit_codes(self):
+        page, man = self.pages()
+        self.assertEqual(run_html_exits(page), ["100", "111", "126", "127"])
+        self.assertEqual(run_man_exits(man), run_html_exits(page))
+
+    def test_log_lines(self):
+        page, man = self.pages()
+        h = loader_html_logs(page)
+        self.assertGreaterEqual(len(h), 30, h)
+        self.assertEqual(compare(run_man_logs(man), h), [])
+
+    def test_linked(self):
+        index = read("doc", "index.html")
+        self.assertIn('href="selfpipe-gen.html"', index)
+        self.assertIn('id="zero-downtime"', index)
+        self.assertIn("selfpipe-gen.html", read("doc", "selfpipe-run.html"))
+
+    def test_option_removed(self):
+        """-A taken out of each page: the check sees it"""
+        page, man = self.pages()
+        letters = gen_letters(gen_usage())
+        self.assertNotEqual(gen_html_letters(without(page, r"<li> <tt>-A</tt>.*?</li>", re.S)), letters)
+        self.assertNotEqual(gen_man_letters(without_tp(man, "OPTIONS", "-A")), letters)
 
 def without(text, pattern, flags=re.M):
     """text with the first match of pattern taken out: the mutant must differ."""
