@@ -1,9 +1,10 @@
 /* ISC license. */
 
  /*
-    libFuzzer target for sprun_parse, selfpipe-run's whole option parser.
-    The input is a command line: the first byte picks the size of the
-    error buffer (0 to 127), the rest is split on spaces into argv words
+    libFuzzer target for sprun_parse, selfpipe-run's whole option parser,
+    and sprun_parse_gen, selfpipe-gen's. The input is a command line: the
+    first byte picks the size of the error buffer (0 to 127) and, by its
+    high bit, the parser, the rest is split on spaces into argv words
     after "selfpipe-run". Each word, argv and the error buffer are
     malloc'ed to their exact size, so ASan sees any read or write past
     them. Whatever the input, sprun_parse must:
@@ -48,7 +49,9 @@ static void check_config (sprun_config const *cfg, char **words, int n)
   check(cfg->pdeathsig >= 0 && cfg->pdeathsig <= SIGRTMAX) ;
   check(memchr(cfg->pidfile, 0, sizeof(cfg->pidfile))) ;
   if (cfg->pidfile[0]) check(cfg->subreaper && cfg->pidtimeout > 0) ;
-  if (cfg->upgradesig) check(cfg->pidfile[0] && !sprun_source_refusal(cfg->upgradesig) && cfg->upgradetimeout > 0) ;
+  if (cfg->upgradesig) check((cfg->gen || cfg->pidfile[0]) && !sprun_source_refusal(cfg->upgradesig) && cfg->upgradetimeout > 0) ;
+  /* selfpipe-gen: a trigger, no pidfile, no -d */
+  if (cfg->gen) check(cfg->upgradesig && !cfg->pidfile[0] && cfg->childfd < 0 && cfg->alive > 0 && cfg->retries <= 100 && cfg->stop.n >= 1) ;
 }
 
 int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
@@ -58,9 +61,12 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   char *err, *err2 ;
   sprun_config *cfg, *cfg2 ;
   size_t errlen, i = 1 ;
+  int gen ;
   int argc = 1, r, r2 ;
   if (!size) return 0 ;
   errlen = data[0] & 127 ;
+  /* the high bit: selfpipe-gen's parser */
+  gen = data[0] >> 7 ;
   words[0] = strdup("selfpipe-run") ;
   check(words[0]) ;
   while (i < size && argc < MAXWORDS)
@@ -84,7 +90,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
   cfg2 = malloc(sizeof(sprun_config)) ;
   check(err && err2 && cfg && cfg2) ;
 
-  r = sprun_parse(cfg, argc, argv, err, errlen) ;
+  r = (gen ? sprun_parse_gen : sprun_parse)(cfg, argc, argv, err, errlen) ;
   if (r < 0)
   {
     check(r == -1) ;
@@ -103,7 +109,7 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
     check_config(cfg, words, argc) ;
   }
 
-  r2 = sprun_parse(cfg2, argc, argv, err2, errlen) ;
+  r2 = (gen ? sprun_parse_gen : sprun_parse)(cfg2, argc, argv, err2, errlen) ;
   check(r2 == r) ;
   if (r >= 0) check(!memcmp(cfg, cfg2, sizeof(sprun_config))) ;
   else if (errlen) check(!strcmp(err, err2)) ;
