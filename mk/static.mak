@@ -1,5 +1,5 @@
 # ISC license. Static builds.
-#  make musl        build-musl/selfpipe-run: static, musl, stripped (tools/musl-build)
+#  make musl        build-musl/selfpipe-run, and the other programs: static, musl, stripped (tools/musl-build)
 #  make check-musl  builds it, checks it is static and under MUSL_MAX_SIZE
 #                   bytes, then runs the library, runner and stress tests
 #                   against the musl build (its own test programs, linked
@@ -28,6 +28,7 @@ check-musl: musl
 	  e=0 ; \
 	  SP_ONLY='lib-*.t' sh tests/check || e=1 ; \
 	  SP_ONLY='run-*.t' sh tests/check || e=1 ; \
+	  SP_ONLY='gen-*.t' sh tests/check || e=1 ; \
 	  SP_ONLY='stress-*.t' sh tests/check || e=1 ; \
 	  exit $$e
 
