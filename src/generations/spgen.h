@@ -66,7 +66,7 @@ extern void spgen_notify_io (iopause_fd const *, unsigned int) ;
 extern void spgen_rollout_trigger (sprun_event *) ;
 extern void spgen_rollout_ready (spgen *) ;
 extern int spgen_rollout_end (spgen *, int) ;
-extern void spgen_rollout_stop (char const *) ;
+extern void spgen_rollout_stop (char const *, int) ;
 extern int spgen_rollout_deadline (tain *) ;
 extern void spgen_rollout_timers (void) ;
 

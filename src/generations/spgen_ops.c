@@ -35,7 +35,7 @@ static int end (pid_t pid, int wstat)
     to every other one, each then on its own schedule. */
 static void stop (int sig)
 {
-  spgen_rollout_stop("the service is stopping") ;
+  spgen_rollout_stop("the service is stopping", 0) ;
   for (unsigned int i = 0 ; i < SPGEN_MAX ; i++)
   {
     spgen *g = spgen_table + i ;
@@ -56,7 +56,7 @@ static int finished (void)
   spgen *c = spgen_current() ;
   if (c) spgen_free(c) ;
   if (!spgen_others()) return 1 ;
-  spgen_rollout_stop("the current generation ended") ;
+  spgen_rollout_stop("the current generation ended", 1) ;
   for (unsigned int i = 0 ; i < SPGEN_MAX ; i++)
   {
     spgen *g = spgen_table + i ;

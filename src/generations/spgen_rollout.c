@@ -219,10 +219,12 @@ int spgen_rollout_end (spgen *g, int wstat)
   return 1 ;
 }
 
- /* The service stops, or its current generation ended: no rollout. */
-void spgen_rollout_stop (char const *why)
+ /* The service stops, or its current generation ended: no rollout. A
+    stop while the old generation retires leaves the rollout to end
+    with its reap; the current generation's end does not. */
+void spgen_rollout_stop (char const *why, int all)
 {
-  if (ro.state == IDLE) return ;
+  if (ro.state == IDLE || (ro.state == RETIRING && !all)) return ;
   sprun_check_cancel() ;
   if (ro.cand) ro.cand->role = SPGEN_RETIRING ;
   ro.cand = 0 ;

@@ -12,7 +12,7 @@
 #include "sprun.h"
 
  /*
-    -C check: during a -U upgrade, a program that says whether the new
+    -C check: during a -U upgrade (a rollout in selfpipe-gen), a program that says whether the new
     master serves (exit 0) or not yet (anything else): for a daemon that
     does not speak the notify protocol, e.g. `curl -sf http://...`.
     It runs with SELFPIPE_NEWMASTER and SELFPIPE_OLDMASTER in its
@@ -52,7 +52,7 @@ int sprun_check_start (pid_t newm, pid_t oldm)
   if (check < 0)
   {
     check = 0 ;
-    sprun_log(SPRUN_WARN, SPRUN_LE_UPGRADE, "upgrade: check ", sprun.cfg->check, " could not start: ", strerror(errno)) ;
+    sprun_log(SPRUN_WARN, sprun_gen_ops ? SPRUN_LE_ROLLOUT : SPRUN_LE_UPGRADE, sprun_gen_ops ? "rollout: check " : "upgrade: check ", sprun.cfg->check, " could not start: ", strerror(errno)) ;
     return -1 ;
   }
   return 0 ;
@@ -93,6 +93,6 @@ int sprun_check_end (pid_t pid, int wstat)
   check = 0 ;
   result = WIFEXITED(wstat) && !WEXITSTATUS(wstat) ;
   sprun_fmt_status(st, wstat) ;
-  sprun_log(SPRUN_DEBUG, SPRUN_LE_UPGRADE, "upgrade: check ", sprun.cfg->check, " ", st) ;
+  sprun_log(SPRUN_DEBUG, sprun_gen_ops ? SPRUN_LE_ROLLOUT : SPRUN_LE_UPGRADE, sprun_gen_ops ? "rollout: check " : "upgrade: check ", sprun.cfg->check, " ", st) ;
   return 1 ;
 }
