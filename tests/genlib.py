@@ -145,3 +145,49 @@ def rollback_lines(h, logdir, stamp, start):
         if m:
             out.append((int(m.group(1)), int(m.group(2)), m.group(3), m.group(4)))
     return out
+
+
+def rollouts(h, sup, svc, logdir, load, count, edit, expect, cur=1, between=None, timeout=60):
+    """count rollouts under load, each triggered by the supervisor. Before
+    the i-th (from 0), between(i, cur) runs if given (a story of its
+    own, cur the serving generation), then edit(i) changes the code and
+    returns the version the next generation will serve. A rollout is
+    good when "rollout done" says cur was retired and exited 0, and a
+    request sent after the test read that line got expect(version, new
+    generation) (the load's groups); then 50 more requests are served
+    before the next. Returns (the Rollouts, how each
+    generation answers {generation: groups}, None or why it broke)."""
+    done, answers, gen = [], {}, cur
+    for i in range(count):
+        if between is not None:
+            between(i, gen)
+        v = edit(i)
+        r = rollout(h, sup, svc, logdir, i + 1, timeout)
+        if r is None or r.old != gen or r.how != 'exited 0':
+            return done, answers, 'rollout %d: %s' % (i + 1, 'no "rollout done"' if r is None else
+                                                      'generation %d retired (%s), not %d' % (r.old, r.how, gen))
+        want = expect(v, r.new)
+        if not wait_until(lambda: load.first_since(r.seen_at, want), 20, 0.02):
+            return done, answers, 'rollout %d: generation %d did not answer %s after it' % (i + 1, r.new, want)
+        answers[r.new] = want
+        done.append(r)
+        gen = r.new
+        served = load.ok    # the new generation carries the load a while
+        wait_until(lambda: load.ok >= served + 50, 20, 0.02)
+    return done, answers, None
+
+
+def stale_answers(load, done, answers, first):
+    """Answers to requests sent after a "rollout done" that an older
+    generation gave (first: (generation, its answer) before the first
+    rollout), and answers that no generation gives: both [] when every
+    rollout switched cleanly."""
+    gens = dict(answers)
+    gens[first[0]] = first[1]
+    stale, odd = [], []
+    for r in done:
+        newer = set(g for n, g in gens.items() if n >= r.new)
+        stale += [g for g in load.since(r.seen_at) if g not in newer]
+    known = set(gens.values())
+    odd = [g for (t, g) in load.seen if g not in known]
+    return stale[:10], odd[:10]

@@ -96,24 +96,16 @@ def story(h, sup):
     load = GenLoad(port, r'version (\w+), generation (\d+)\n$', keepalive=3, fresh=3, rate=60)
     load.start()
     wait_running(load)
-    cur, version, done, broken, bad = 1, {1: '1'}, [], [], None
-    for i in range(ROLLOUTS):
+    broken = []
+
+    def between(i, cur):
         if i == BROKEN_AFTER:
-            broken = broken_rollout(h, sup, svc, logdir, load, cur, example)
-        v = str(i + 2)
-        set_version(h, svc, app_text(h, example, v))
-        r = rollout(h, sup, svc, logdir, i + 1)
-        if r is None or r.old != cur or r.how != 'exited 0':
-            bad = 'rollout %d: %s' % (i + 1, 'no "rollout done"' if r is None else
-                                      'generation %d retired (%s), not %d' % (r.old, r.how, cur))
-            break
-        # served by the new code once the old generation is gone
-        if not wait_until(lambda: load.first_since(r.seen_at, (v, str(r.new))), 20, 0.02):
-            bad = 'rollout %d: generation %d (version %s) did not answer after it' % (i + 1, r.new, v)
-            break
-        version[r.new] = v
-        done.append(r)
-        cur = r.new
+            broken.extend(broken_rollout(h, sup, svc, logdir, load, cur, example))
+
+    def edit(i):
+        set_version(h, svc, app_text(h, example, str(i + 2)))
+        return str(i + 2)
+    done, answers, bad = rollouts(h, sup, svc, logdir, load, ROLLOUTS, edit, lambda v, g: (v, str(g)), between=between)
     h.ok(bad is None, '%s: %d rollouts by %s: each "rollout done", generation N retired by TERM (exited 0), '
          'the edited app.py served after it' % (sup.name, ROLLOUTS, ' '.join(ALARM[sup.name])),
          '%s\n%s' % (bad, h.logtext(logdir)))
@@ -122,13 +114,10 @@ def story(h, sup):
     h.ok(load.failed == 0 and n / load.elapsed >= 200,
          '  %d requests (%.0f/s, fresh and keep-alive connections), 0 failed: %d' % (n, n / load.elapsed, load.failed),
          load.errors)
-    stale = []
-    for r in done:
-        stale += [(r.new, g) for g in load.since(r.seen_at) if int(g[1]) < r.new]
-    mixed = [g for (t, g) in load.seen if version.get(int(g[1])) != g[0]]
-    h.ok(not stale and not mixed, '  no request sent after a "rollout done" was answered by an older generation, '
-         'and each generation served its own version of app.py', (stale[:10], mixed[:10]))
-    h.ok(not set(broken) & set(int(g[1]) for (t, g) in load.seen),
+    stale, odd = stale_answers(load, done, answers, (1, ('1', '1')))
+    h.ok(not stale and not odd, '  no request sent after a "rollout done" was answered by an older generation, '
+         'and each generation served its own version of app.py', (stale, odd))
+    h.ok(broken and not set(broken) & set(int(g[1]) for (t, g) in load.seen),
          '  no broken generation (%s) answered a request' % broken)
     same_service(h, sup, svc, before, t0, '  ' + sup.name)
     h.note('%s: rollout trigger -> old generation retired ("ms after the trigger"): %s'
