@@ -38,12 +38,13 @@ class GenLoad(Load):
     """intlib's Load (keep-alive and fresh connections, a keep-alive
     connection closed while idle retried once), where an answer is good
     when it matches pattern; each good answer is kept as (monotonic time
-    the request was sent, the pattern's groups)."""
+    the request was sent, the pattern's groups), and how long it took."""
 
     def __init__(self, port, pattern, **kw):
         super().__init__(port, '', **kw)
         self.pattern = re.compile(pattern)
         self.seen = []
+        self.lat = []     # (sent, seconds to the answer) of each good answer
 
     def get(self, c):
         t = time.monotonic()
@@ -55,6 +56,7 @@ class GenLoad(Load):
             raise ValueError('status %d body %r' % (r.status, body))
         with self.lock:
             self.seen.append((t, m.groups()))
+            self.lat.append((t, time.monotonic() - t))
 
     def since(self, t):
         """The groups of every answer to a request sent at t or later."""
@@ -65,6 +67,12 @@ class GenLoad(Load):
         """True once a request sent at t or later got want (a groups tuple, or a function of it)."""
         ok = want if callable(want) else (lambda g: g == want)
         return any(ok(g) for g in self.since(t))
+
+    def slowest(self, t0=0, t1=None):
+        """The longest wait for an answer, in ms, of the requests sent between t0 and t1."""
+        with self.lock:
+            w = [d for (s, d) in self.lat if s >= t0 and (t1 is None or s < t1)]
+        return int(max(w) * 1000) if w else 0
 
     def report(self, h, what):
         n = self.ok + self.failed
