@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <signal.h>
+#include <string.h>
 
 #include <skalibs/types.h>
 #include <skalibs/tai.h>
@@ -98,22 +99,33 @@ void spgen_rollout_trigger (sprun_event *ev)
 
  /* The attempt failed: the candidate, if it lives, is stopped; again
     later, or not. */
+static size_t cat (char *s, size_t len, char const *t)
+{
+  size_t n = strlen(t) ;
+  memcpy(s + len, t, n + 1) ;
+  return len + n ;
+}
+
 static void fail (char const *why)
 {
-  char fmt[SPGEN_FMT] ;
-  char cur[SPGEN_FMT] ;
-  char ms[UINT_FMT] ;
-  char left[UINT_FMT] ;
-  char wait[UINT_FMT] ;
+  char head[SPGEN_FMT + 40 + UINT_FMT] = "" ;
+  char next[60 + 3 * UINT_FMT] ;
+  char cur[SPGEN_FMT] = "" ;
+  char num[UINT_FMT] ;
+  size_t len = 0 ;
   spgen *g = ro.cand ;
   spgen *c = spgen_current() ;
   sprun_check_cancel() ;
   ro.cand = 0 ;
-  if (c) spgen_fmt(cur, c) ; else cur[0] = 0 ;
+  if (c) spgen_fmt(cur, c) ;
+  /* "generation 3 (pid 813) rolled back after 400 ms: " */
   if (g)
   {
-    spgen_fmt(fmt, g) ;
-    ms[uint_fmt(ms, since(&g->start))] = 0 ;
+    len = spgen_fmt(head, g) ;
+    num[uint_fmt(num, since(&g->start))] = 0 ;
+    len = cat(head, len, " rolled back after ") ;
+    len = cat(head, len, num) ;
+    cat(head, len, " ms: ") ;
     if (!g->dead) spgen_stop_start(g, spgen_retire_sig()) ;
     g->role = SPGEN_RETIRING ;
   }
@@ -125,18 +137,23 @@ static void fail (char const *why)
     ro.attempt++ ;
     ro.state = BACKOFF ;
     ro.deadline = STAMP ; after(&ro.deadline, b) ;
-    left[uint_fmt(left, ro.attempt)] = 0 ;
-    wait[uint_fmt(wait, b)] = 0 ;
-    ms[uint_fmt(ms, sprun.cfg->retries)] = 0 ;
-    if (g) { char t[UINT_FMT] ; t[uint_fmt(t, since(&g->start))] = 0 ;
-      sprun_log(SPRUN_WARN, SPRUN_LE_ROLLOUT, "rollout: ", fmt, " rolled back after ", t, " ms: ", why, "; ", cur, " keeps serving; retry ", left, " of ", ms, " in ", wait, " ms") ; }
-    else sprun_log(SPRUN_WARN, SPRUN_LE_ROLLOUT, "rollout: ", why, "; ", cur, " keeps serving; retry ", left, " of ", ms, " in ", wait, " ms") ;
-    return ;
+    /* "retry 1 of 2 in 1000 ms" */
+    len = cat(next, 0, "retry ") ;
+    len += uint_fmt(next + len, ro.attempt) ;
+    len = cat(next, len, " of ") ;
+    len += uint_fmt(next + len, sprun.cfg->retries) ;
+    len = cat(next, len, " in ") ;
+    len += uint_fmt(next + len, b) ;
+    cat(next, len, " ms") ;
   }
-  ro.state = IDLE ;
-  left[uint_fmt(left, ro.attempt + 1)] = 0 ;
-  if (g) sprun_log(SPRUN_WARN, SPRUN_LE_ROLLOUT, "rollout: ", fmt, " rolled back after ", ms, " ms: ", why, "; ", cur, " keeps serving; rollout given up after ", left, ro.attempt ? " attempts" : " attempt") ;
-  else sprun_log(SPRUN_WARN, SPRUN_LE_ROLLOUT, "rollout: ", why, "; ", cur, " keeps serving; rollout given up after ", left, ro.attempt ? " attempts" : " attempt") ;
+  else
+  {
+    ro.state = IDLE ;
+    len = cat(next, 0, "rollout given up after ") ;
+    len += uint_fmt(next + len, ro.attempt + 1) ;
+    cat(next, len, ro.attempt ? " attempts" : " attempt") ;
+  }
+  sprun_log(SPRUN_WARN, SPRUN_LE_ROLLOUT, "rollout: ", head, why, "; ", cur, " keeps serving; ", next) ;
 }
 
  /* Ready: it is the current generation now, and the old one retires. */
@@ -191,11 +208,8 @@ int spgen_rollout_end (spgen *g, int wstat)
   sprun_fmt_status(st, wstat) ;
   if (ro.state == STARTING && g == ro.cand)
   {
-    char why[SPGEN_FMT + SPRUN_STATUS_MAX + 40] ;
-    size_t len = 0 ;
-    char const *parts[4] = { "it ", st, " before it was ready", 0 } ;
-    for (unsigned int i = 0 ; parts[i] ; i++) for (char const *s = parts[i] ; *s && len + 1 < sizeof(why) ; s++) why[len++] = *s ;
-    why[len] = 0 ;
+    char why[SPRUN_STATUS_MAX + 40] ;
+    cat(why, cat(why, cat(why, 0, "it "), st), " before it was ready") ;
     g->role = SPGEN_RETIRING ;
     fail(why) ;
     return 1 ;
@@ -289,14 +303,9 @@ void spgen_rollout_timers (void)
   if (!tain_future(&ro.deadline))
   {
     char why[64 + UINT_FMT] ;
-    size_t len = 0 ;
-    char num[UINT_FMT] ;
-    char const *w = sprun.cfg->notify ? "no READY=1 from it in " : sprun.cfg->check ? "it did not pass its check in " : "it did not live long enough in " ;
-    num[uint_fmt(num, sprun.cfg->upgradetimeout)] = 0 ;
-    for (char const *s = w ; *s ; s++) why[len++] = *s ;
-    for (char const *s = num ; *s ; s++) why[len++] = *s ;
-    for (char const *s = " ms" ; *s ; s++) why[len++] = *s ;
-    why[len] = 0 ;
+    size_t len = cat(why, 0, sprun.cfg->notify ? "no READY=1 from it in " : sprun.cfg->check ? "it did not pass its check in " : "it did not live long enough in ") ;
+    len += uint_fmt(why + len, sprun.cfg->upgradetimeout) ;
+    cat(why, len, " ms") ;
     fail(why) ;
   }
 }
