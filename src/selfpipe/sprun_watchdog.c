@@ -65,11 +65,13 @@ int sprun_watchdog_deadline (tain *deadline)
  /* The first stop signal of -t, as if the runner had sent it itself. */
 void sprun_watchdog_timers (void)
 {
-  sp_info info = { .pid = sprun.self, .uid = getuid(), .code = SI_USER } ;
+  sp_info info = { .pid = sprun.self, .code = SI_USER } ;
   sprun_event ev ;
   char fmt[PID_FMT], ms[UINT_FMT] ;
+  /* called on every turn of the loop: no system call before this */
   if (!wd.armed || !sprun_target() || tain_future(&wd.deadline)) return ;
   wd.armed = 0 ;
+  info.uid = getuid() ;
   fmt[pid_fmt(fmt, sprun_target())] = 0 ;
   ms[uint_fmt(ms, sprun.cfg->watchdog)] = 0 ;
   sprun_log(SPRUN_WARN, SPRUN_LE_WATCHDOG, "watchdog timeout: no WATCHDOG=1 from pid ", fmt, " within ", ms, " ms: stopping it") ;
