@@ -345,11 +345,16 @@ static void spawn_noshebang (void)
     us exactly one record; the children and the sender ignore RTMIN+2
     (the original disposition). A child running our handler would write
     an extra record into the shared pipe.
+    Every other kill is RTMIN+6, trapped and SIG_DFL before: the child
+    keeps our handler until its exec resets it, so a delivery before
+    the exec reaches our handler there, which must take the default
+    action (the child dies, as it would after the exec) and write
+    nothing. The sender blocks it.
  */
 static void hammer (int nchildren)
 {
   int stop[2], result[2] ;
-  int sent = -1, n = 0, extra = 0, rt = 0, bad = 0, spawned = 0 ;
+  int sent[2] = { -1, -1 }, n = 0, extra = 0, rt = 0, rt6 = 0, bad = 0, spawned = 0 ;
   pid_t sender, parent = getpid() ;
   char const *argv[2] = { "true", 0 } ;
   sp_info info ;
@@ -358,16 +363,22 @@ static void hammer (int nchildren)
   if (!sender)
   {
     char c ;
-    int count = 0 ;
+    int count[2] = { 0, 0 } ;
+    unsigned int k = 0 ;
+    sigset_t rt6set ;
+    sigemptyset(&rt6set) ;
+    sigaddset(&rt6set, SIGRTMIN + 6) ;
+    sigprocmask(SIG_BLOCK, &rt6set, 0) ;
     close(stop[1]) ; close(result[0]) ;
     fcntl(stop[0], F_SETFL, O_NONBLOCK) ;
     while (read(stop[0], &c, 1) < 0 && errno == EAGAIN)
     {
-      if (!kill(-getpgrp(), SIGRTMIN + 2)) count++ ;
+      k ^= 1 ;
+      if (!kill(-getpgrp(), k ? SIGRTMIN + 6 : SIGRTMIN + 2)) count[k]++ ;
       sleep_ms(0) ;
       { struct timespec ts = { 0, 200000 } ; nanosleep(&ts, 0) ; }
     }
-    _exit(write(result[1], &count, sizeof(count)) != sizeof(count)) ;
+    _exit(write(result[1], count, sizeof(count)) != sizeof(count)) ;
   }
   close(stop[0]) ; close(result[1]) ;
   for (int i = 0 ; i < nchildren ; i++)
@@ -384,10 +395,11 @@ static void hammer (int nchildren)
       n++ ;
       if (info.lost) bad++ ;
       else if (info.sig == SIGRTMIN + 2) { rt++ ; if (info.pid != sender) extra++ ; }
+      else if (info.sig == SIGRTMIN + 6) { rt6++ ; if (info.pid != sender) extra++ ; }
     }
   }
   close(stop[1]) ;
-  if (read(result[0], &sent, sizeof(sent)) != sizeof(sent)) sent = -1 ;
+  if (read(result[0], sent, sizeof(sent)) != sizeof(sent)) sent[0] = sent[1] = -1 ;
   close(result[0]) ;
   reap(sender) ;  /* every signal it sent is delivered to us by now */
   while (sp_read(&info) == 1)
@@ -397,14 +409,14 @@ static void hammer (int nchildren)
     else if (info.sig == SIGRTMIN + 2) { rt++ ; if (info.pid != sender) extra++ ; }
   }
   ok(spawned == nchildren, "hammer: spawned %d children", spawned) ;
-  ok(sent > 0, "hammer: the sender killed the process group %d times", sent) ;
-  ok(rt == sent && !extra && !bad, "hammer: exactly one RTMIN+2 record per kill, all from the sender (%d records for %d kills, %d from others, %d loss reports)", rt, sent, extra, bad) ;
+  ok(sent[0] > 0 && sent[1] > 0, "hammer: the sender killed the process group %d times with RTMIN+2, %d with RTMIN+6", sent[0], sent[1]) ;
+  ok(rt == sent[0] && rt6 == sent[1] && !extra && !bad, "hammer: exactly one record per kill, all from the sender (RTMIN+2: %d records for %d kills, RTMIN+6: %d for %d, %d from others, %d loss reports)", rt, sent[0], rt6, sent[1], extra, bad) ;
   (void)parent ;
 }
 
 int main (int argc, char const *const *argv)
 {
-  int const trapped[] = { SIGUSR1, SIGUSR2, SIGTERM, SIGHUP, SIGINT, SIGCHLD, SIGRTMIN + 2, SIGRTMIN + 5, 0 } ;
+  int const trapped[] = { SIGUSR1, SIGUSR2, SIGTERM, SIGHUP, SIGINT, SIGCHLD, SIGRTMIN + 2, SIGRTMIN + 5, SIGRTMIN + 6, 0 } ;
   sigset_t set = sigset_of(trapped), blocked ;
   state orig, now ;
 

@@ -47,6 +47,7 @@ extern atomic_int sp_lost_any ;
 extern atomic_int sp_wfd ;         /* the write end as handlers see it, -1 when closing */
 extern atomic_uint sp_inflight ;   /* handlers running now, in any thread */
 extern atomic_int sp_forking ;     /* fork() under way here, or we are its child */
+extern atomic_int sp_spawned ;     /* the pid of sp_spawn's vfork child, while it has not exec'd */
 
  /* What goes through the pipe is one sp_info per delivery, and what
     the handler did with it travels in two fields that a record in the

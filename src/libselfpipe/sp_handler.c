@@ -1,6 +1,7 @@
 /* ISC license. */
 
 #include <errno.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "sp-internal.h"
@@ -20,7 +21,19 @@
    Asking getpid() every time would cost a system call per delivery;
    sp_forking (see sp_atfork.c) is nonzero from the start of any fork()
    in the parent and forever in the child, so only then do we ask.
+   sp_spawn's vfork child is another case: it borrows our memory until
+   it execs, and exec will give every caught signal SIG_DFL, so that is
+   what a delivery gets there.
 */
+
+static void as_after_exec (int sig)
+{
+  struct sigaction dfl = { .sa_handler = SIG_DFL } ;
+  sigemptyset(&dfl.sa_mask) ;
+  sigaction(sig, &dfl, 0) ;
+  /* pending until the handler returns, then the default action */
+  kill(getpid(), sig) ;
+}
 
 static void act_as_original (int sig, siginfo_t *si, void *ctx)
 {
@@ -139,7 +152,8 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
   if (real_fault(sig, si, ctx)) goto end ;
   if (fd < 0 || (atomic_load_explicit(&sp_forking, memory_order_relaxed) && getpid() != sp_state.owner))
   {
-    act_as_original(sig, si, ctx) ;
+    if (fd >= 0 && getpid() == atomic_load(&sp_spawned)) as_after_exec(sig) ;
+    else act_as_original(sig, si, ctx) ;
     goto end ;
   }
   if (atomic_fetch_add_explicit(&sp_queued, 1, memory_order_relaxed) < sp_capacity) forward(sig, si, &f) ;

@@ -20,10 +20,15 @@
     vfork, not fork: the caller's page tables are not copied and its
     pages not made copy-on-write, which is most of what a spawn costs.
     The child borrows the caller's memory until it execs, so it must
-    never run a handler: every signal is blocked across the vfork, and
-    the child gives each caught signal SIG_DFL (a trapped one that was
-    ignored before sp_init, SIG_IGN again) before it unblocks them, as
-    exec would. It writes nothing but its own locals and the pipe.
+    never run a handler as the caller would: every signal is blocked
+    across the vfork, and before the child unblocks them it sets back
+    to SIG_IGN each trapped signal that was ignored before sp_init and
+    to SIG_DFL each untrapped one with a handler, as exec would. The
+    trapped ones keep sp_handler, which exec resets to SIG_DFL: a
+    delivery before the exec finds its pid in sp_spawned and takes the
+    default action there (sp_handler.c), without a sigaction call per
+    signal on every spawn. It writes nothing but its own locals,
+    sp_spawned and the pipe.
     (Under valgrind, which makes vfork a fork, the pipe still reports.)
  */
 
@@ -72,20 +77,24 @@ static unsigned int child_steps (sp_spawnattr const *attr, pid_t parent)
   return 0 ;
 }
 
- /* what exec will do to the dispositions, done before the mask opens */
+ /* what exec will do to the dispositions, where the handler cannot
+    stand in for it: done before the mask opens */
 static void child_dispositions (void)
 {
   for (int sig = 1 ; sig < SP_NSIG ; sig++)
   {
     struct sigaction sa ;
+    if (sp_sig_class(sig) & (SP_SIG_INVALID | SP_SIG_UNCATCHABLE | SP_SIG_RESERVED)) continue ;
     if (sigismember(&sp_state.trapped, sig) == 1)
     {
-      sp_orig_get(sig, &sa) ;
-      if (sa.sa_flags & SA_SIGINFO || sa.sa_handler != SIG_IGN) sa.sa_handler = SIG_DFL ;
-      sa.sa_flags = 0 ;
+      sp_orig const *o = sp_state.orig + sig ;
+      if (o->flags & SA_SIGINFO || o->u.handler != SIG_IGN) continue ;
+      sa.sa_handler = SIG_IGN ;
     }
     else if (sigaction(sig, 0, &sa) < 0 || (!(sa.sa_flags & SA_SIGINFO) && (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN))) continue ;
-    else { sa.sa_handler = SIG_DFL ; sa.sa_flags = 0 ; }
+    else sa.sa_handler = SIG_DFL ;
+    sa.sa_flags = 0 ;
+    sigemptyset(&sa.sa_mask) ;
     sigaction(sig, &sa, 0) ;
   }
 }
@@ -105,11 +114,17 @@ pid_t sp_spawn (char const *file, char const *const *argv, char const *const *en
   sigfillset(&blockall) ;
   sigprocmask(SIG_SETMASK, &blockall, &old) ;
   childmask = sp_state.p[0] >= 0 ? sp_state.origmask : old ;
+  /* a handler then asks getpid() whether it runs in the child */
+  atomic_fetch_add(&sp_forking, 1) ;
   pid = vfork() ;
   if (!pid)
   {
     close(p[0]) ;  /* the child's own descriptor table: vfork copies it */
-    if (sp_state.p[0] >= 0) child_dispositions() ;
+    if (sp_state.p[0] >= 0)
+    {
+      atomic_store(&sp_spawned, getpid()) ;
+      child_dispositions() ;
+    }
     sigprocmask(SIG_SETMASK, &childmask, 0) ;
     report[0] = (int)child_steps(a, parent) ;
     if (!report[0]) sp_exec(file, argv, envp, !(a->flags & SP_SPAWN_NOPATH)) ;
@@ -119,6 +134,8 @@ pid_t sp_spawn (char const *file, char const *const *argv, char const *const *en
   }
   {
     int e = errno ;
+    atomic_store(&sp_spawned, 0) ;
+    atomic_fetch_sub(&sp_forking, 1) ;
     sigprocmask(SIG_SETMASK, &old, 0) ;
     errno = e ;
   }

@@ -14,6 +14,7 @@ atomic_int sp_lost_any ;
 atomic_int sp_wfd = -1 ;
 atomic_uint sp_inflight ;
 atomic_int sp_forking ;
+atomic_int sp_spawned ;
 atomic_uint sp_fwd_table[SP_NSIG] ;
 atomic_int sp_fwd_target ;
 atomic_uint sp_lostfwd[SP_NSIG] ;
