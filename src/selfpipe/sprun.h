@@ -63,7 +63,6 @@ struct sprun_config_s
   unsigned char mapped[SP_NSIG] ;  /* 1 if -m named this signal */
   int map[SP_NSIG] ;               /* -m: what is forwarded for each signal; 0: nothing */
   char const *hook[SP_NSIG] ;      /* -c: the hook's path, or 0 */
-  char pidfile[4096] ;             /* -P: the daemon's pidfile; empty: none (no pointer: the config is compared bytewise) */
   unsigned int pidtimeout ;        /* -P file,ms: how long it may name nobody */
   int upgradesig ;                 /* -U: the trigger of an upgrade; 0: none */
   unsigned int upgradetimeout ;    /* -U sig,ms */
@@ -80,6 +79,9 @@ struct sprun_config_s
   unsigned char gen ;              /* parsed for selfpipe-gen */
   unsigned int alive ;             /* selfpipe-gen -A: ms a generation must live to be ready, without -N or -C */
   unsigned int retries ;           /* selfpipe-gen -x: attempts after a failed one, per trigger */
+  /* last, and cleared only up to its first byte: the 4 kB after it
+     are written only by -P, so they stay untouched zero pages */
+  char pidfile[4096] ;             /* -P: the daemon's pidfile; empty: none (a copy: the word may end in ,ms) */
 } ;
 
 extern int sprun_parse (sprun_config *, int, char const *const *, char *, size_t) ;

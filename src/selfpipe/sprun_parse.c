@@ -1,6 +1,7 @@
 /* ISC license. */
 
 #include <sys/stat.h>
+#include <stddef.h>
 #include <string.h>
 #include <limits.h>
 #include <unistd.h>
@@ -445,7 +446,7 @@ static int parse (sprun_config *cfg, int gen, int argc, char const *const *argv,
   subgetopt l = SUBGETOPT_ZERO ;
   int n = 0 ;
   if (errlen) err[0] = 0 ;
-  memset(cfg, 0, sizeof(sprun_config)) ;
+  memset(cfg, 0, offsetof(sprun_config, pidfile) + 1) ;
   cfg->verbosity = 1 ;
   cfg->hooktimeout = 10000 ;
   cfg->stopsig[SIGTERM] = 1 ;

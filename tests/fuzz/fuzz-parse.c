@@ -21,6 +21,7 @@
 
 #include <stdint.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 #include <signal.h>
 
@@ -111,7 +112,9 @@ int LLVMFuzzerTestOneInput (uint8_t const *data, size_t size)
 
   r2 = (gen ? sprun_parse_gen : sprun_parse)(cfg2, argc, argv, err2, errlen) ;
   check(r2 == r) ;
-  if (r >= 0) check(!memcmp(cfg, cfg2, sizeof(sprun_config))) ;
+  /* parse defines every byte up to the pidfile's end, not the rest of
+     its buffer (left untouched, so that its pages stay clean) */
+  if (r >= 0) check(!memcmp(cfg, cfg2, offsetof(sprun_config, pidfile)) && !strcmp(cfg->pidfile, cfg2->pidfile)) ;
   else if (errlen) check(!strcmp(err, err2)) ;
 
   free(cfg2) ; free(cfg) ; free(err2) ; free(err) ; free(argv) ;
