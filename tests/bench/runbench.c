@@ -71,6 +71,7 @@ static contender cs[CMAX] ;
 static unsigned int nc = 0 ;
 static char const *echo_child ;
 static int devnull ;
+static int pinned = -1, sender = -1 ;  /* the CPU everybody runs on; where a burst is sent from */
 
 static void die (char const *what)
 {
@@ -267,6 +268,20 @@ static void phase_latency (unsigned int pings)
 }
 
  /* What the service got of a burst: its bytes, until 200 ms of silence. */
+static void on_cpu (int cpu)
+{
+  cpu_set_t set ;
+  if (cpu < 0) return ;
+  CPU_ZERO(&set) ;
+  CPU_SET(cpu, &set) ;
+  if (sched_setaffinity(0, sizeof(set), &set) < 0) die("sched_setaffinity") ;
+}
+
+ /* A burst comes from a supervisor that runs beside the runner, not
+    from one that shares its CPU: sent from the same CPU, every kill()
+    of the burst happens before the runner runs at all, and every
+    runner passes on one delivery. So the sender moves to another CPU
+    for the burst (when there is one), the runner and its child stay. */
 static void burst (contender *c, unsigned int n)
 {
   char buf[4096] ;
@@ -274,8 +289,10 @@ static void burst (contender *c, unsigned int n)
   uint64_t deadline ;
   ssize_t r ;
   drain(c->err) ;
+  on_cpu(sender) ;
   for (unsigned int i = 0 ; i < n ; i++)
-    if (kill(c->pid, SIGUSR1) < 0) { breaks(c, "kill failed") ; return ; }
+    if (kill(c->pid, SIGUSR1) < 0) { on_cpu(pinned) ; breaks(c, "kill failed") ; return ; }
+  on_cpu(pinned) ;
   deadline = now_ns() + 5000000000u ;
   while (now_ns() < deadline && wait_readable(c->echo, 200) > 0)
   {
@@ -395,9 +412,10 @@ int main (int argc, char **argv)
     /* everybody on one CPU: the round trip is then the sum of the work
        of harness, runner and child, with no placement luck in it */
     cpu_set_t set ;
-    CPU_ZERO(&set) ;
-    CPU_SET(cpu, &set) ;
-    if (sched_setaffinity(0, sizeof(set), &set) < 0) die("sched_setaffinity") ;
+    if (sched_getaffinity(0, sizeof(set), &set) < 0) die("sched_getaffinity") ;
+    for (int i = 0 ; i < CPU_SETSIZE ; i++) if (i != cpu && CPU_ISSET(i, &set)) { sender = i ; break ; }
+    pinned = cpu ;
+    on_cpu(cpu) ;
   }
   echo_child = argv[optind++] ;
   for (; optind < argc && nc < CMAX ; optind++) parse(cs + nc++, argv[optind]) ;
@@ -419,7 +437,7 @@ int main (int argc, char **argv)
   }
   printf("# runbench: %u contenders; spawn: %u runs each; idle: %u s; latency: %u pings each in %u epochs; all interleaved; %s\n",
     nc, spawns, idle, pings / epochs * epochs, epochs, cpu >= 0 ? "all on one CPU" : "not pinned") ;
-  if (cpu >= 0) printf("# pinned to CPU %d\n", cpu) ;
+  if (cpu >= 0) printf("# pinned to CPU %d; bursts sent from CPU %d\n", cpu, sender >= 0 ? sender : cpu) ;
   phase_spawn(spawns) ;
   for (unsigned int i = 0 ; i < nc ; i++) cs[i].lat = calloc(pings, sizeof(double)) ;
   /* Where the scheduler first puts a runner and its child sticks for
