@@ -105,7 +105,7 @@ $(SHARED_LIB): $(LIB_LOBJS)
 bin_objs = $(patsubst src/%.c,$(SP_BUILDDIR)/obj/%.o,$($(1)_SOURCES))
 .SECONDEXPANSION:
 $(BINS): $(SP_BUILDDIR)/%: $$(call bin_objs,$$*) $(STATIC_LIB)
-	$(CC) $(SP_LDFLAGS) -o $@ $^ $(PROG_LIBS)
+	$(CC) $(SP_LDFLAGS) $(LDFLAGS_BINDNOW) -o $@ $^ $(PROG_LIBS)
 
 $(SP_BUILDDIR)/selfpipe.pc: package/info config.mak
 	@mkdir -p $(@D)

@@ -1,5 +1,7 @@
 /* ISC license. */
 
+#include <limits.h>
+
 #include "sp-internal.h"
 
  /* The compact form of the dispositions of sp_state.orig, to and from
@@ -7,24 +9,33 @@
 
 _Static_assert(SP_NSIG <= 65, "the mask of a disposition holds signals 1 to 64") ;
 
+ /* glibc and musl both keep a sigset_t as the kernel does, an array of
+    unsigned long with signal n at bit n-1: the 64 signals are copied a
+    word at a time, not tested one by one through sigismember, which
+    cost 64 calls for each of the signals sp_init traps. */
+
+#define SP_WORDBITS (sizeof(unsigned long) * CHAR_BIT)
+#define SP_MASKWORDS (64 / SP_WORDBITS)
+_Static_assert(sizeof(sigset_t) >= SP_MASKWORDS * sizeof(unsigned long), "a sigset_t holds 64 signals") ;
+
 void sp_orig_get (int sig, struct sigaction *sa)
 {
   sp_orig const *o = &sp_state.orig[sig] ;
+  unsigned long *w = (unsigned long *)&sa->sa_mask ;
   sa->sa_handler = o->u.handler ;
   if (o->flags & SA_SIGINFO) sa->sa_sigaction = o->u.action ;
   sa->sa_flags = o->flags ;
   sigemptyset(&sa->sa_mask) ;
-  for (int i = 1 ; i < SP_NSIG ; i++)
-    if (o->mask >> (i - 1) & 1) sigaddset(&sa->sa_mask, i) ;
+  for (unsigned int k = 0 ; k < SP_MASKWORDS ; k++) w[k] = (unsigned long)(o->mask >> (k * SP_WORDBITS)) ;
 }
 
 void sp_orig_put (int sig, struct sigaction const *sa)
 {
   sp_orig *o = &sp_state.orig[sig] ;
+  unsigned long const *w = (unsigned long const *)&sa->sa_mask ;
   if (sa->sa_flags & SA_SIGINFO) o->u.action = sa->sa_sigaction ;
   else o->u.handler = sa->sa_handler ;
   o->flags = sa->sa_flags ;
   o->mask = 0 ;
-  for (int i = 1 ; i < SP_NSIG ; i++)
-    if (sigismember(&sa->sa_mask, i) == 1) o->mask |= (uint64_t)1 << (i - 1) ;
+  for (unsigned int k = 0 ; k < SP_MASKWORDS ; k++) o->mask |= (uint64_t)w[k] << (k * SP_WORDBITS) ;
 }

@@ -1,5 +1,8 @@
 /* ISC license. */
 
+#include <signal.h>
+#include <stdatomic.h>
+
 #include <selfpipe/selfpipe.h>
 
  /*
@@ -7,6 +10,23 @@
     architectures, so it is a switch on the names, not an array; the
     real-time range comes from libc at run time (SIGRTMIN is a call).
  */
+
+/* SIGRTMIN and SIGRTMAX are calls into libc, and the loops over every
+   signal ask for them thirty times each: asked once. They never change
+   once main runs, and a racing first asker stores the same values
+   (handlers call this too: lock-free atomics, nothing else). */
+static atomic_int rt[2] ;
+
+static int rtlimit (int max)
+{
+  int r = atomic_load_explicit(&rt[max], memory_order_relaxed) ;
+  if (!r)
+  {
+    r = max ? SIGRTMAX : SIGRTMIN ;
+    atomic_store_explicit(&rt[max], r, memory_order_relaxed) ;
+  }
+  return r ;
+}
 
 unsigned int sp_sig_class (int sig)
 {
@@ -29,7 +49,6 @@ unsigned int sp_sig_class (int sig)
       return SP_SIG_CHILD ;
     default : break ;
   }
-  if (sig >= SIGRTMIN && sig <= SIGRTMAX) return SP_SIG_RT ;
-  if (sig >= 32) return SP_SIG_RESERVED ;  /* between the classic signals and SIGRTMIN: libc's own */
-  return 0 ;
+  if (sig < 32) return 0 ;
+  return sig >= rtlimit(0) && sig <= rtlimit(1) ? SP_SIG_RT : SP_SIG_RESERVED ;  /* below SIGRTMIN: libc's own */
 }

@@ -11,10 +11,12 @@
 
  /*
     vfork, the steps attr asks for, then exec as execvp does (sp_exec),
-    with a PATH search unless SP_SPAWN_NOPATH. A close-on-exec pipe carries back the errno
-    and the step of a failure, so the caller learns what failed instead
-    of seeing a child exit 127: the pid is returned only once the exec
-    has succeeded. attr->failed names a setup step that failed, and
+    with a PATH search unless SP_SPAWN_NOPATH. The child writes the
+    errno and the step of a failure into our memory (vfork shares it),
+    so the caller learns what failed instead of seeing a child exit
+    127: the pid is returned only once the exec has succeeded. Where
+    vfork is a fork (valgrind), nothing shows there, and a close-on-exec
+    pipe carries the same back. attr->failed names a setup step that failed, and
     stays 0 when the fork or the exec did.
 
     vfork, not fork: the caller's page tables are not copied and its
@@ -28,8 +30,7 @@
     delivery before the exec finds its pid in sp_spawned and takes the
     default action there (sp_handler.c), without a sigaction call per
     signal on every spawn. It writes nothing but its own locals,
-    sp_spawned and the pipe.
-    (Under valgrind, which makes vfork a fork, the pipe still reports.)
+    seen, sp_spawned and the pipe.
  */
 
 static char const *const stepname[6] = { 0, "setsid", "setpgid", "set the parent death signal", "set up descriptors", "give the terminal to the process group" } ;
@@ -105,6 +106,8 @@ pid_t sp_spawn (char const *file, char const *const *argv, char const *const *en
   sp_spawnattr const *a = attr ? attr : &none ;
   int p[2] ;
   int report[2] ;  /* step, errno */
+  /* written by the child where vfork shares our memory: it ran, it failed, step, errno */
+  int volatile seen[4] = { 0, 0, 0, 0 } ;
   ssize_t r ;
   pid_t pid ;
   pid_t volatile parent = getpid() ;  /* read by the vfork child */
@@ -119,6 +122,7 @@ pid_t sp_spawn (char const *file, char const *const *argv, char const *const *en
   pid = vfork() ;
   if (!pid)
   {
+    seen[0] = 1 ;
     close(p[0]) ;  /* the child's own descriptor table: vfork copies it */
     if (sp_state.p[0] >= 0)
     {
@@ -129,6 +133,7 @@ pid_t sp_spawn (char const *file, char const *const *argv, char const *const *en
     report[0] = (int)child_steps(a, parent) ;
     if (!report[0]) sp_exec(file, argv, envp, !(a->flags & SP_SPAWN_NOPATH)) ;
     report[1] = errno ;
+    seen[2] = report[0] ; seen[3] = report[1] ; seen[1] = 1 ;
     if (write(p[1], report, sizeof(report)) < 0) _exit(127) ;
     _exit(127) ;
   }
@@ -146,8 +151,19 @@ pid_t sp_spawn (char const *file, char const *const *argv, char const *const *en
     return (errno = e, -1) ;
   }
   close(p[1]) ;
-  do r = read(p[0], report, sizeof(report)) ;
-  while (r < 0 && errno == EINTR) ;
+  if (seen[0])
+  {
+    /* vfork returned once the child exec'd or exited, and what it
+       wrote is here: no waiting for exec to close the pipe (a wake-up
+       and two context switches on every spawn) */
+    r = seen[1] ? (ssize_t)sizeof(report) : 0 ;
+    report[0] = seen[2] ; report[1] = seen[3] ;
+  }
+  else
+  {
+    do r = read(p[0], report, sizeof(report)) ;
+    while (r < 0 && errno == EINTR) ;
+  }
   close(p[0]) ;
   if (r == (ssize_t)sizeof(report))
   {
