@@ -43,13 +43,17 @@ def story(h, sup):
     h.wait_for(lambda: sup.is_down(svc), 30)
 
     def port_free():
+        # nothing listens there: the load's connections that nginx closed
+        # sit in TIME_WAIT for a minute, and only SO_REUSEADDR lets a bind
+        # past them (it still fails while a listening socket holds the port)
         with socket.socket() as s:
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 s.bind(('127.0.0.1', port))
                 return True
             except OSError:
                 return False
-    h.ok(h.wait_for(port_free, 30), 'down: nothing holds 127.0.0.1:%d any more' % port)
+    h.ok(h.wait_for(port_free, 30), 'down: nothing listens on 127.0.0.1:%d any more' % port)
 
 
 main('nginx-listenfds', story, [S6])
