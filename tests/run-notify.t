@@ -179,4 +179,35 @@ tap.ok(status + quiet == N, "  and the rest are counted: %d logged + %d counted 
 r.cmd("exit 0")
 r.wait()
 r.cleanup()
+
+# The last words: a STOPPING=1 the service sends just before it exits is
+# in the socket when the runner sees the death. Made certain: the runner
+# is stopped while the child sends and dies, so both wait for it together.
+LAST = ("import os, socket, sys\n"
+        "sys.stdin.readline()\n"
+        "a = os.environ['NOTIFY_SOCKET']\n"
+        "socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b'STOPPING=1', '\\0' + a[1:] if a[0] == '@' else a)\n")
+p = subprocess.Popen(runner_cmd(["-N", sys.executable, "-c", LAST]), stdin=subprocess.PIPE, stderr=subprocess.PIPE)
+child = None
+def spawned():
+    global child
+    kids = children(p.pid)
+    child = kids[0] if kids else None
+    return child is not None and traps_ready(p.pid)
+ok = wait_until(spawned, scaled(10), 0.02)
+os.kill(p.pid, signal.SIGSTOP)
+stopped = wait_state(p.pid, "T", scaled(10))
+p.stdin.write(b"go\n")
+p.stdin.flush()
+dead = wait_state(child, "Z", scaled(10)) if child else False
+os.kill(p.pid, signal.SIGCONT)
+try:
+    out = p.communicate(timeout=scaled(10))[1].decode(errors="replace").splitlines()
+except subprocess.TimeoutExpired:
+    p.kill()
+    out = p.communicate()[1].decode(errors="replace").splitlines()
+said = [i for i, l in enumerate(out) if l == "selfpipe-run: info: notify: stopping: STOPPING=1 from pid %s" % child]
+ended = [i for i, l in enumerate(out) if l == "selfpipe-run: info: child %s exited 0" % child]
+tap.ok(ok and stopped and dead and said and ended and said[0] < ended[0] and p.returncode == 0,
+       "a STOPPING=1 sent just before the exit, both waiting for the runner: logged, then the child's end (exit %s)" % p.returncode, out)
 tap.done()

@@ -49,6 +49,11 @@ void sprun_reap (void)
     /* the child, or the main process it named (MAINPID=) */
     if (pid == sprun.child || pid == sprun_target())
     {
+      /* what it said before it died is in the notify socket already
+         (a datagram is queued when send returns): read it while the
+         pid is still its own and the target, or a STOPPING=1 sent
+         just before the exit would be lost with the runner's exit */
+      if (!sprun_gen_ops) sprun_notify_read() ;
       sprun_target_clear() ;
       sprun_ready_dead(pid) ;
     }
