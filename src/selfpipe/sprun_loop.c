@@ -1,6 +1,7 @@
 /* ISC license. */
 
 #include <errno.h>
+#include <sched.h>
 
 #include <skalibs/tai.h>
 #include <skalibs/iopause.h>
@@ -42,7 +43,7 @@ void sprun_loop (void)
       if (errno != EINTR) sprun_diefu(111, "iopause") ;
       for (unsigned int i = 0 ; i < n ; i++) x[i].revents = 0 ;
     }
-    for (;;)
+    for (int yielded = 0 ;;)
     {
       sp_info info ;
       sp_fwd fwd ;
@@ -50,6 +51,11 @@ void sprun_loop (void)
       if (r < 0) sprun_diefu(111, "read signals") ;
       if (!r) { sprun_log_endburst() ; break ; }
       sp_forwarded(&fwd) ;
+      /* The handler has forwarded it: what is left (the log line, the
+         timers) can wait. Where the child shares our CPU, let it and
+         the sender run first, once a wake-up, instead of finishing our
+         bookkeeping before they get the CPU back. */
+      if (fwd.state == SP_FWD_SENT && !yielded++) sched_yield() ;
       sprun_signal_fwd(&info, &fwd) ;
       if (over()) sprun_exit() ;
     }
