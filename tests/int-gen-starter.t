@@ -92,13 +92,21 @@ def starter_service(h, port):
     return setup
 
 
-def starter(h, sup, svc, port):
-    """start_server's story: (rollout switch seconds, the load) or None when it could not run."""
+def first_answer(h, sup, svc, port, who):
+    """Brings svc up: its log directory once generation 1 answers, else None."""
     logdir = log_of(svc)
     sup.up(svc)
     ans = h.wait_for(lambda: h.http_get(port), 30)
-    if not h.ok(ans == 'version 1, generation 1\n', 'start_server: gunicorn answers on 127.0.0.1:%d: %r' % (port, ans),
+    if not h.ok(ans == 'version 1, generation 1\n', '%s: gunicorn answers on 127.0.0.1:%d: %r' % (who, port, ans),
                 h.logtext(logdir) + h.read_outputs()):
+        return None
+    return logdir
+
+
+def starter(h, sup, svc, port):
+    """start_server's story: (rollout switch seconds, the load) or None when it could not run."""
+    logdir = first_answer(h, sup, svc, port, 'start_server')
+    if logdir is None:
         return None
     h.ok(h.wait_log(logdir, r'\[INFO\] Listening at: http://127\.0\.0\.1:%d ' % port, 10),
          '  gunicorn took start_server\'s socket through starter_listenfds.sh (LISTEN_FDS)', h.logtext(logdir))
@@ -181,11 +189,8 @@ def gen_service(h, port):
 
 def gen(h, sup, svc, port):
     """selfpipe-gen's story, the same way: rollout switch seconds by the stamps."""
-    logdir = log_of(svc)
-    sup.up(svc)
-    ans = h.wait_for(lambda: h.http_get(port), 30)
-    if not h.ok(ans == 'version 1, generation 1\n', 'selfpipe-gen: gunicorn answers on 127.0.0.1:%d: %r' % (port, ans),
-                h.logtext(logdir) + h.read_outputs()):
+    logdir = first_answer(h, sup, svc, port, 'selfpipe-gen')
+    if logdir is None:
         return None
     load = GenLoad(port, ANSWER, keepalive=3, fresh=3, rate=60)
     load.start()
