@@ -52,26 +52,8 @@ except (OSError, http.client.HTTPException):
 
 
 def conf(h, path, port, answer):
-    d = os.path.join(h.tmp, 'nginx')
-    os.makedirs(d, exist_ok=True)
-    user = 'user root;\n' if os.geteuid() == 0 else ''
-    h.write(path, '''worker_processes 1;
-%serror_log stderr notice;
-events { worker_connections 256; }
-http {
-  access_log off;
-  client_body_temp_path %s/body;
-  proxy_temp_path %s/proxy;
-  fastcgi_temp_path %s/fastcgi;
-  uwsgi_temp_path %s/uwsgi;
-  scgi_temp_path %s/scgi;
-  default_type text/plain;
-  server {
-    listen 127.0.0.1:%d;
-    location / { include %s; }
-  }
-}
-''' % (user, d, d, d, d, d, port, answer))
+    # no pid line: each generation is given its own with -g
+    h.nginx_conf(path, port, None, pid=False, location='include %s;' % answer, connections=256)
 
 
 def set_answer(h, path, v):

@@ -289,15 +289,20 @@ class Harness:
         except (OSError, http.client.HTTPException):
             return None
 
-    def nginx_conf(self, path, port, answer):
-        """An nginx configuration that only touches files under the temporary directory."""
+    def nginx_conf(self, path, port, answer, pid=True, location=None, connections=64):
+        """An nginx configuration that only touches files under the temporary
+        directory. pid=False: no pid line (nginx's default path, or -g);
+        location: the location's directive instead of returning answer."""
         p = os.path.join(self.tmp, 'nginx')
         os.makedirs(p, exist_ok=True)
         user = 'user root;\n' if os.geteuid() == 0 else ''
+        if pid:
+            user += 'pid %s/nginx.pid;\n' % p
+        if location is None:
+            location = 'return 200 "%s";' % answer
         self.write(path, '''worker_processes 1;
-%spid %s/nginx.pid;
-error_log stderr notice;
-events { worker_connections 64; }
+%serror_log stderr notice;
+events { worker_connections %d; }
 http {
   access_log off;
   client_body_temp_path %s/body;
@@ -308,10 +313,10 @@ http {
   default_type text/plain;
   server {
     listen 127.0.0.1:%d;
-    location / { return 200 "%s"; }
+    location / { %s }
   }
 }
-''' % (user, p, p, p, p, p, p, port, answer))
+''' % (user, connections, p, p, p, p, p, port, location))
 
 
 # --- load and pidfiles, for the upgrade stories ------------------------
