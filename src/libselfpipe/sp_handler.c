@@ -142,6 +142,7 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
 {
   int e = errno ;
   int fd ;
+  pid_t me ;
   sp_info r = SP_INFO_ZERO ;
   sp_fwd f = SP_FWD_ZERO ;
   /* sp_finish waits for in-flight handlers before closing the pipe; a
@@ -150,9 +151,11 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
   atomic_fetch_add(&sp_inflight, 1) ;
   fd = atomic_load(&sp_wfd) ;
   if (real_fault(sig, si, ctx)) goto end ;
-  if (fd < 0 || (atomic_load_explicit(&sp_forking, memory_order_relaxed) && getpid() != sp_state.owner))
+  /* asked once, and only while a fork may be under way */
+  me = fd >= 0 && atomic_load_explicit(&sp_forking, memory_order_relaxed) ? getpid() : sp_state.owner ;
+  if (fd < 0 || me != sp_state.owner)
   {
-    if (fd >= 0 && getpid() == atomic_load(&sp_spawned)) as_after_exec(sig) ;
+    if (fd >= 0 && me == atomic_load(&sp_spawned)) as_after_exec(sig) ;
     else act_as_original(sig, si, ctx) ;
     goto end ;
   }
