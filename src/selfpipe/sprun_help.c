@@ -1,8 +1,9 @@
 /* ISC license. */
 
+#include <string.h>
 #include <unistd.h>
 
-#include <skalibs/buffer.h>
+#include <skalibs/allreadwrite.h>
 #include <skalibs/strerr.h>
 
 #include "sprun.h"
@@ -34,7 +35,9 @@ static char const help[] =
 void sprun_help (int what)
 {
   char const *s = what == 'V' ? sprun_version : help ;
-  if (buffer_putsflush(buffer_1, s) < 0 || (what == 'V' && buffer_putsflush(buffer_1, "\n") < 0))
+  /* straight to the fd: buffer_1 would bring 8 kB of .bss for one line */
+  size_t len = strlen(s) ;
+  if (allwrite(1, s, len) < len || (what == 'V' && allwrite(1, "\n", 1) < 1))
     strerr_diefu1sys(111, "write to stdout") ;
   _exit(0) ;
 }
