@@ -71,11 +71,12 @@ PHONY_TARGETS := it all install install-lib install-bin install-include install-
 
 all: $(ALL_TARGETS)
 
-$(SP_BUILDDIR)/obj/%.o: src/%.c $(HEADERS_ALL)
+# config.mak: a new ./configure may change the flags
+$(SP_BUILDDIR)/obj/%.o: src/%.c $(HEADERS_ALL) config.mak
 	@mkdir -p $(@D)
 	$(CC) $(SP_CFLAGS) -c -o $@ $<
 
-$(SP_BUILDDIR)/obj/%.lo: src/%.c $(HEADERS_ALL)
+$(SP_BUILDDIR)/obj/%.lo: src/%.c $(HEADERS_ALL) config.mak
 	@mkdir -p $(@D)
 	$(CC) $(SP_CFLAGS) -fPIC -c -o $@ $<
 
