@@ -33,7 +33,7 @@ endif
 CFLAGS ?= $(if $(CFLAGS_USER),$(CFLAGS_USER),-O2 -g)
 CPPFLAGS ?= $(CPPFLAGS_USER)
 LDFLAGS ?= $(LDFLAGS_USER)
-SP_CFLAGS := -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Isrc/include $(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS)
+SP_CFLAGS := -std=gnu11 -Wall -Wextra -D_GNU_SOURCE -Isrc/include $(CPPFLAGS_LBSS) $(SAN_FLAGS) $(CPPFLAGS) $(CFLAGS)
 ifeq ($(DO_ALLSTATIC),true)
 SP_LDFLAGS := -static $(LDFLAGS_STATIC_PATH) $(SAN_FLAGS) $(LDFLAGS)
 else

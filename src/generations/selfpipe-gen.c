@@ -19,7 +19,7 @@ char const *PROG = SPGEN_NAME ;
 
 int main (int argc, char const *const *argv)
 {
-  static sprun_config cfg ;
+  static sprun_config cfg SPRUN_COLD ;
   char err[512] ;
   int i = sprun_parse_gen(&cfg, argc, argv, err, sizeof(err)) ;
   if (i < 0) strerr_dieusage(100, err) ;

@@ -10,6 +10,14 @@
 
 #include <selfpipe/selfpipe.h>
 
+ /* A buffer that is not written until it is used: kept away from the
+    state that every delivery touches (see SPRUN_COLD in sprun.h). */
+#ifdef SP_HAVE_LBSS
+#define SP_COLD __attribute__((section(".lbss")))
+#else
+#define SP_COLD
+#endif
+
  /* A disposition, as small as it can be kept: a struct sigaction is
     152 bytes with glibc, mostly a sigset_t of 1024 signals, and there
     is one per signal. The mask holds signals 1 to 64. */

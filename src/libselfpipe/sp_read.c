@@ -9,7 +9,7 @@
  /* Records are read in batches, handed out one at a time. */
 #define SP_BATCH 128
 
-static sp_info buf[SP_BATCH] ;
+static sp_info buf[SP_BATCH] SP_COLD ;
 static unsigned int head = 0, tail = 0 ;
 
 void sp_reset_read_buffer (void)

@@ -23,7 +23,7 @@ char const *PROG = SPRUN_NAME ;
 
 int main (int argc, char const *const *argv)
 {
-  static sprun_config cfg ;
+  static sprun_config cfg SPRUN_COLD ;
   char err[512] ;
   /* sprun_parse gives the synopsis itself when prog is missing */
   int i = sprun_parse(&cfg, argc, argv, err, sizeof(err)) ;

@@ -14,6 +14,17 @@
 
 #include <selfpipe/selfpipe.h>
 
+ /* Storage that only some options, or only bad times, write to. Where
+    configure found that the toolchain keeps a .lbss section out of the
+    file and places it after .bss, it goes there: it then never shares
+    a page with the state that every runner touches, and a runner that
+    does not use it never dirties it. */
+#ifdef SP_HAVE_LBSS
+#define SPRUN_COLD __attribute__((section(".lbss")))
+#else
+#define SPRUN_COLD
+#endif
+
 #define SPRUN_NAME "selfpipe-run"
 #define SPGEN_USAGE "selfpipe-gen [ -v verbosity ] [ -o format ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ]... [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] -U rolloutsig[,ms] [ -N ] [ -C check ] [ -A alive ] [ -x retries ] [ -n notif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
 #define SPRUN_USAGE SPRUN_NAME " [ -v verbosity ] [ -o format ] [ -T ] [ -g ] [ -s ] [ -r ] [ -e code ]... [ -k killtimeout ] [ -S schedule ] [ -D stopdelay ] [ -t stopsigs ] [ -p pdeathsig ] [ -a parentsig ] [ -m from:to ]... [ -c sig:hook ]... [ -w hooktimeout ] [ -P pidfile ] [ -U upgradesig ] [ -u usr2sig ] [ -q quitsig ] [ -C check ] [ -N ] [ -n notif ] [ -d childnotif ] [ -H ] [ -R reloadtimeout ] [ -W watchdog ] prog..."
@@ -275,17 +286,6 @@ extern void sprun_sweep (void) ;
 
  /* The running state */
 
-typedef struct sprun_hook_s sprun_hook ;
-struct sprun_hook_s
-{
-  pid_t pid ;         /* the running hook, also its process group; 0 if none */
-  sprun_event ev ;    /* the delivery it decides on */
-  sp_info next ;      /* the newest coalesced delivery, if again */
-  tain deadline ;
-  unsigned char again ;
-  unsigned char timedout ;
-} ;
-
 typedef struct sprun_state_s sprun_state ;
 struct sprun_state_s
 {
@@ -295,7 +295,6 @@ struct sprun_state_s
   pid_t child ;        /* 0 once reaped */
   int wstat ;          /* the child's wait status, once reaped */
   unsigned char done ; /* the child has been reaped */
-  sprun_hook hooks[SP_NSIG] ;
 } ;
 
 extern sprun_state sprun ;

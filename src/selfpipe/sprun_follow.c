@@ -39,7 +39,7 @@ static struct
   unsigned int nheld ;
   unsigned long dropped ;
   sp_info held[HELD_MAX] ;
-} follow ;
+} follow SPRUN_COLD ;
 
 static void fmt_pid (char *s, pid_t pid)
 {

@@ -23,6 +23,20 @@ extern char **environ ;
     (sh -c 'nginx -t && ...') leaves nothing behind.
  */
 
+typedef struct hook_s hook ;
+struct hook_s
+{
+  pid_t pid ;         /* the running hook, also its process group; 0 if none */
+  sprun_event ev ;    /* the delivery it decides on */
+  sp_info next ;      /* the newest coalesced delivery, if again */
+  tain deadline ;
+  unsigned char again ;
+  unsigned char timedout ;
+} ;
+
+ /* apart from the state every delivery touches: only -c writes here */
+static hook hooks[SP_NSIG] SPRUN_COLD ;
+
 static char const *const hookvars[3] = { "SELFPIPE_SIGNAL=", "SELFPIPE_CHILD=", "SELFPIPE_SENDER=" } ;
 
 static int ours (char const *var)
@@ -57,7 +71,7 @@ static pid_t hook_spawn (char const *path, sp_info const *info)
 
 static void hook_start (int sig, sp_info const *info)
 {
-  sprun_hook *h = sprun.hooks + sig ;
+  hook *h = hooks + sig ;
   char const *path = sprun.cfg->hook[sig] ;
   pid_t pid ;
   sprun_event_init(&h->ev, info) ;
@@ -92,7 +106,7 @@ static void hook_start (int sig, sp_info const *info)
 
 void sprun_hook_request (sprun_event *ev)
 {
-  sprun_hook *h = sprun.hooks + ev->info.sig ;
+  hook *h = hooks + ev->info.sig ;
   if (h->pid)
   {
     h->next = ev->info ;
@@ -105,10 +119,10 @@ void sprun_hook_request (sprun_event *ev)
   hook_start(ev->info.sig, &ev->info) ;
 }
 
-static sprun_hook *find (pid_t pid)
+static hook *find (pid_t pid)
 {
   for (int sig = 1 ; sig < SP_NSIG ; sig++)
-    if (sprun.hooks[sig].pid == pid) return sprun.hooks + sig ;
+    if (hooks[sig].pid == pid) return hooks + sig ;
   return 0 ;
 }
 
@@ -126,10 +140,10 @@ int sprun_hook_reaping (pid_t pid)
 
 int sprun_hook_end (pid_t pid, int wstat)
 {
-  sprun_hook *h = find(pid) ;
+  hook *h = find(pid) ;
   int sig ;
   if (!h) return 0 ;
-  sig = (int)(h - sprun.hooks) ;
+  sig = (int)(h - hooks) ;
   h->pid = 0 ;
   if (sprun_log_wants(SPRUN_DEBUG))
   {
@@ -166,7 +180,7 @@ int sprun_hook_deadline (tain *deadline)
   if (!sprun.cfg->hooktimeout) return 0 ;
   for (int sig = 1 ; sig < SP_NSIG ; sig++)
   {
-    sprun_hook const *h = sprun.hooks + sig ;
+    hook const *h = hooks + sig ;
     if (h->pid && !h->timedout && (!has || tain_less(&h->deadline, deadline)))
     {
       *deadline = h->deadline ;
@@ -181,7 +195,7 @@ void sprun_hook_timers (void)
   if (!sprun.cfg->hooktimeout) return ;
   for (int sig = 1 ; sig < SP_NSIG ; sig++)
   {
-    sprun_hook *h = sprun.hooks + sig ;
+    hook *h = hooks + sig ;
     if (h->pid && !h->timedout && !tain_future(&h->deadline))
     {
       kill(-h->pid, SIGKILL) ;
@@ -195,5 +209,5 @@ void sprun_hook_timers (void)
 void sprun_hook_killall (void)
 {
   for (int sig = 1 ; sig < SP_NSIG ; sig++)
-    if (sprun.hooks[sig].pid) kill(-sprun.hooks[sig].pid, SIGKILL) ;
+    if (hooks[sig].pid) kill(-hooks[sig].pid, SIGKILL) ;
 }

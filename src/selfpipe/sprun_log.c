@@ -33,7 +33,7 @@
 #define FIELDS_MAX 2048
 #define JSON_MAX (MSG_MAX * 6 + FIELDS_MAX + 256)
 
-static char queue[QUEUE_MAX] ;
+static char queue[QUEUE_MAX] SPRUN_COLD ;
 static size_t qlen = 0 ;
 static unsigned long dropped = 0 ;
 static unsigned int verbosity = 1 ;
@@ -159,7 +159,7 @@ static struct
   unsigned long repeats ;
   char msg[MSG_MAX + 4] ;
   char fields[FIELDS_MAX] ;
-} last = { .len = 0 } ;
+} last SPRUN_COLD ;
 
 void sprun_log_endburst (void)
 {

@@ -231,7 +231,7 @@ static void dropped (char const *why, pid_t pid, uid_t uid, size_t len)
     from root and its descendants. */
 int sprun_notify_recv (int fd, sprun_notice *mp, pid_t root)
 {
-  static char buf[BUF_MAX] ;
+  static char buf[BUF_MAX] SPRUN_COLD ;
   union { struct cmsghdr h ; char c[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(16 * sizeof(int))] ; } ctl ;
   struct iovec v = { .iov_base = buf, .iov_len = sizeof(buf) } ;
   struct msghdr mh = { .msg_iov = &v, .msg_iovlen = 1, .msg_control = ctl.c, .msg_controllen = sizeof(ctl.c) } ;

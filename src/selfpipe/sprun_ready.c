@@ -33,7 +33,7 @@ static struct
 } st = { .rfd = -1, .wfd = -1, .mainfd = -1 } ;
 
  /* apart from st, whose -1s put it in .data: zeroes cost no file size */
-static sp_info held[HELD_MAX] ;
+static sp_info held[HELD_MAX] SPRUN_COLD ;
 
 void sprun_ready_init (void)
 {
