@@ -153,7 +153,7 @@ tap.ok(running(g) == [], "  nothing of the service is left", running(g))
 
 # 2. a trigger during a rollout; READY=1 from a worker, from a retiring
 #    generation, and on another generation's socket
-g = Gen(["-v", "2", "-N", "-U", "HUP,20000"], modes={1: "ready slow-term 1", 2: "worker-ready sleep 0.6 to-gen 1 sleep 0.4 ready"})
+g = Gen(["-v", "2", "-N", "-U", "HUP,20000"], modes={1: "slow-term 1 ready", 2: "worker-ready sleep 0.6 to-gen 1 sleep 0.4 ready"})
 tap.ok(g.start(1) is not None and g.wait_rec("sent", "1", "READY=1"), "a service with a worker-ready generation 2")
 pid1 = g.start(1)[0]
 g.kill(signal.SIGHUP)
@@ -268,8 +268,10 @@ line = g.wait_log("stop: SIGTERM to generation 2")
 tap.ok(line is not None and line.endswith("stop: SIGTERM to generation 2 (pid %d) too" % pid2), "  logged: the stop reaches generation 2 too", line)
 g.kill = lambda s: None
 # a trigger while stopping is refused
-g = Gen(["-N", "-U", "HUP"], default="ready ignore-term")
+g = Gen(["-N", "-U", "HUP"], default="ignore-term ready")
 g.start(1)
+# READY=1 is sent once SIGTERM is ignored: before it, TERM would end it
+g.wait_rec("sent", "1", "READY=1")
 g.kill(signal.SIGTERM)
 g.wait_rec("sig", "1", "SIGTERM")
 g.kill(signal.SIGHUP)
@@ -282,7 +284,7 @@ for pid in running(g):
     os.kill(pid, signal.SIGKILL)
 
 # 9. a retirement that takes the whole schedule; the exit status
-g = Gen(["-N", "-U", "HUP", "-S", "TERM/300,KILL"], modes={1: "ready ignore-term", 2: "ready"})
+g = Gen(["-N", "-U", "HUP", "-S", "TERM/300,KILL"], modes={1: "ignore-term ready", 2: "ready"})
 pid1 = (g.start(1) or (0,))[0]
 g.wait_rec("sent", "1", "READY=1")
 g.kill(signal.SIGHUP)
@@ -295,7 +297,7 @@ tap.ok(g.stop() == 0, "TERM: exit 0")
 
 # 10. the current generation ends while the old one retires: the exit
 #     waits for it, and is the current generation's
-g = Gen(["-N", "-U", "HUP", "-k", "30000"], modes={1: "ready slow-term 1.5", 2: "ready sleep 0.3 exit 7"})
+g = Gen(["-N", "-U", "HUP", "-k", "30000"], modes={1: "slow-term 1.5 ready", 2: "ready sleep 0.3 exit 7"})
 pid1 = (g.start(1) or (0,))[0]
 g.wait_rec("sent", "1", "READY=1")
 g.kill(signal.SIGHUP)
