@@ -55,6 +55,9 @@ int sp_read (sp_info *info)
   {
     ssize_t r ;
     if (sp_state.p[0] < 0) return (errno = EBADF, -1) ;
+    /* never below what the pipe holds: 0 is an empty pipe, and a read
+       that would only say EAGAIN is saved */
+    if (!atomic_load_explicit(&sp_queued, memory_order_relaxed)) return report_loss(info) ;
     do r = read(sp_state.p[0], buf, sizeof(buf)) ;
     while (r < 0 && errno == EINTR) ;
     if (r < 0)

@@ -371,7 +371,7 @@ extern int sprun_descendant (pid_t) ;
 extern int sprun_descends (pid_t, pid_t) ;
 extern size_t sprun_proc_comm (pid_t, char *, size_t) ;
 extern ssize_t sprun_proc_name (pid_t, char *, size_t) ;
-extern uint64_t sprun_proc_sigign (pid_t) ;
+extern uint64_t sprun_proc_sigign (pid_t, int) ;
 
 extern size_t sprun_fmt_status (char *, int) ;
 #define SPRUN_STATUS_MAX 40

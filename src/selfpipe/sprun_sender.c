@@ -33,6 +33,7 @@ static struct
   pid_t pid ;
   tain when ;
   uint64_t mask ;
+  int all ;  /* the mask has signals 32 to 64 too */
 } ign = { .pid = 0 } ;
 
 /* the same turn of the loop: STAMP has not moved (a tain has padding:
@@ -45,9 +46,10 @@ static int now (tain const *t)
 static int ignores (pid_t pid, int sig)
 {
   if (sig <= 0 || sig > 64) return 0 ;
-  if (pid != ign.pid || !now(&ign.when))
+  if (pid != ign.pid || !now(&ign.when) || (sig > 31 && !ign.all))
   {
-    ign.mask = sprun_proc_sigign(pid) ;
+    ign.all = sig > 31 ;
+    ign.mask = sprun_proc_sigign(pid, ign.all) ;
     ign.pid = pid ;
     ign.when = STAMP ;
   }
