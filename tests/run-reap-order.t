@@ -5,8 +5,12 @@
 # runner (tests/selfpipe-run-hooked, SPRUN_TEST_HOOKS) stops before each
 # reap until the test lets it go, and says so on a socket
 # (SPRUN_TEST_REAP_FD):
-#  1. while the loop is held there (reaping an orphan, -s), a signal
+#  1. while the loop is held there (reaping an orphan, -s) and it polls
+#     a descriptor besides the signals (-N's notify socket), a signal
 #     still reaches the child: the handler forwards it, not the loop;
+#     with nothing but signals to wait for, the runner holds them and
+#     takes each itself (sigtimedwait): the signal waits in the kernel
+#     until the loop comes back, then goes to the child at once;
 #  2. held between the child's death and its reap, a flood of signals
 #     arrives: every one is logged "not forwarded: target gone", none
 #     was sent (a kill() to the dead pid would be logged as a forward,
@@ -55,24 +59,43 @@ def paused(sock):
     return int(m.group(1)) if m else 0
 
 
-# 1. the loop held in a reap; the handler forwards all the same
-r, sock = hooked(["-s", "-v", "1"], ["-O", "100", "-x", "TERM:0"])
-tap.ok(r.ready(), "1: the child is ready")
-orphan = paused(sock)
-tap.ok(orphan and orphan != r.child, "1: the runner is held before reaping the orphan (%s)" % orphan)
-r.kill(signal.SIGHUP)
-tap.ok(r.wait_sigs(1, timeout=10) and r.sigs() == ["SIGHUP"],
-       "1: the child got SIGHUP while the loop was held", r.records())
-sock.sendall(b"g")
-tap.ok(wait_until(lambda: any(re.search(r"SIGHUP from pid %d \([^)]+\) uid \d+ by kill -> SIGHUP to pid %d$" % (ME, r.child), l)
-                              for l in r.errlines()), 10),
-       "1: once let go, the loop logs the forward", r.errlines())
-r.kill(signal.SIGTERM)
-while r.p.poll() is None and paused(sock):
+# 1. the loop held in a reap: the handler forwards when the loop polls;
+#    held, the delivery waits for the loop
+def held_in_reap(ropts, what, polled):
+    """A USR1 sent while the loop is stopped before reaping an orphan:
+    with polled, the handler forwards it at once; without, it waits for
+    the loop, which forwards it as soon as it is let go."""
+    r, sock = hooked(["-s", "-v", "1"] + ropts, ["-O", "100", "-x", "TERM:0"])
+    tap.ok(r.ready(), "1%s: the child is ready" % what)
+    orphan = paused(sock)
+    tap.ok(orphan and orphan != r.child, "1%s: the runner is held before reaping the orphan (%s)" % (what, orphan))
+    r.kill(signal.SIGUSR1)
+    if polled:
+        tap.ok(r.wait_sigs(1, timeout=10) and r.sigs() == ["SIGUSR1"],
+               "1%s: the child got SIGUSR1 while the loop was held" % what, r.records())
+    else:
+        # pending in the runner, blocked: give it the time a handler would have needed
+        bit = 1 << (signal.SIGUSR1 - 1)
+        wait_until(lambda: pending(r.pid) & bit, 5)
+        tap.ok(pending(r.pid) & bit and r.sigs() == [],
+               "1%s: held, the SIGUSR1 waits in the runner while the loop is stopped" % what, r.records())
     sock.sendall(b"g")
-tap.ok(r.wait() == 0, "1: SIGTERM ends it (%s)" % r.p.returncode, r.errlines())
-r.cleanup()
-sock.close()
+    if not polled:
+        tap.ok(r.wait_sigs(1, timeout=10) and r.sigs() == ["SIGUSR1"],
+               "1%s: once the loop goes on, the child gets it" % what, r.records())
+    tap.ok(wait_until(lambda: any(re.search(r"SIGUSR1 from pid %d \([^)]+\) uid \d+ by kill -> SIGUSR1 to pid %d$" % (ME, r.child), l)
+                                  for l in r.errlines()), 10),
+           "1%s: once let go, the loop logs the forward" % what, r.errlines())
+    r.kill(signal.SIGTERM)
+    while r.p.poll() is None and paused(sock):
+        sock.sendall(b"g")
+    tap.ok(r.wait() == 0, "1%s: SIGTERM ends it (%s)" % (what, r.p.returncode), r.errlines())
+    r.cleanup()
+    sock.close()
+
+
+held_in_reap(["-N"], "a (-N, polled)", True)
+held_in_reap([], "b (held)", False)
 
 # 2. held between the death and the reap, under a flood
 r, sock = hooked(["-v", "1"], [])

@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <time.h>
 
 #include <selfpipe/selfpipe.h>
 
@@ -47,6 +48,9 @@ struct sp_state_s
   sigset_t trapped ;
   sigset_t origmask ;             /* the mask when sp_init was called */
   sp_orig orig[SP_NSIG] ;          /* dispositions before trapping */
+  sigset_t holdset ;              /* what sp_hold blocked, while held */
+  int held ;
+  int forkself ;                  /* sp_fork's fork: the child sets its own mask */
 } ;
 
 extern sp_state_t sp_state ;
@@ -78,6 +82,25 @@ extern unsigned int sp_capacity ;  /* records the pipe holds */
 extern sp_fwd sp_last ;            /* what the handler did with the record sp_read returned last */
 
 extern void sp_handler (int, siginfo_t *, void *) ;
+extern void sp_handler_forward (int, siginfo_t const *, sp_fwd *) ;
+extern void sp_handler_fill (sp_info *, int, siginfo_t const *) ;
+
+ /* The records sp_read hands out, one at a time: a batch read from the
+    pipe, or the deliveries sp_take took while the signals are held. */
+#define SP_BATCH 128
+extern sp_info sp_rbuf[SP_BATCH] ;
+extern unsigned int sp_rhead, sp_rtail ;
+extern int sp_take (struct timespec const *) ;
+
+ /* Records to hand out without waiting: buffered, in the pipe, or a
+    loss to report. Held, a waiter with none goes straight to sp_take,
+    which finds a pending delivery at once. */
+static inline int sp_have_records (void)
+{
+  return sp_rhead != sp_rtail
+    || atomic_load_explicit(&sp_queued, memory_order_relaxed)
+    || atomic_load_explicit(&sp_lost_any, memory_order_relaxed) ;
+}
 extern int sp_trap_one (int) ;
 extern void sp_untrap_one (int) ;
 extern void sp_reset_read_buffer (void) ;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 
 #include "sp-internal.h"
 
@@ -24,12 +25,22 @@ static void parent (void)
   atomic_fetch_sub(&sp_forking, 1) ;
 }
 
+ /* What sp_hold blocked is the parent's to take: a plain fork's child,
+    which would keep it blocked across exec, gets it unblocked. */
+
+static void child (void)
+{
+  if (!sp_state.held) return ;
+  sp_state.held = 0 ;
+  if (!sp_state.forkself) sigprocmask(SIG_UNBLOCK, &sp_state.holdset, 0) ;
+}
+
 int sp_atfork_register (void)
 {
   static int registered = 0 ;
   if (!registered)
   {
-    int e = pthread_atfork(&prepare, &parent, 0) ;
+    int e = pthread_atfork(&prepare, &parent, &child) ;
     if (e) return (errno = e, -1) ;
     registered = 1 ;
   }

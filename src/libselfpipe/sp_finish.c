@@ -31,5 +31,6 @@ void sp_finish (void)
   close(sp_state.p[0]) ;
   sp_state.p[0] = sp_state.p[1] = -1 ;
   sp_reset_read_buffer() ;
+  sp_state.held = 0 ;
   sigprocmask(SIG_SETMASK, &sp_state.origmask, 0) ;
 }

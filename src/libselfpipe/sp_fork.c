@@ -18,7 +18,9 @@ pid_t sp_fork (void)
   pid_t pid ;
   sigfillset(&blockall) ;
   sigprocmask(SIG_SETMASK, &blockall, &old) ;
+  sp_state.forkself = 1 ;
   pid = fork() ;
+  sp_state.forkself = 0 ;
   if (!pid)
   {
     if (sp_state.p[0] >= 0)

@@ -78,9 +78,9 @@ static int sent_by_another (siginfo_t const *si)
  /* sp_forward's table and target, read once each. Only while the pipe
     has room for the record: a delivery whose record would be lost is
     left to the reader's loss report, so it is acted on once, as
-    without forwarding. */
+    without forwarding. sp_take does the same for a held delivery. */
 
-static void forward (int sig, siginfo_t const *si, sp_fwd *f)
+void sp_handler_forward (int sig, siginfo_t const *si, sp_fwd *f)
 {
   unsigned int e = atomic_load_explicit(&sp_fwd_table[sig], memory_order_relaxed) ;
   unsigned int flags = e >> 8 ;
@@ -96,7 +96,7 @@ static void forward (int sig, siginfo_t const *si, sp_fwd *f)
   if (!f->err && flags & SP_FORWARD_CONT && to != SIGCONT && to != SIGKILL) kill(t, SIGCONT) ;
 }
 
-static void fill (sp_info *r, int sig, siginfo_t const *si)
+void sp_handler_fill (sp_info *r, int sig, siginfo_t const *si)
 {
   r->sig = sig ;
   r->code = si->si_code ;
@@ -159,8 +159,8 @@ void sp_handler (int sig, siginfo_t *si, void *ctx)
     else act_as_original(sig, si, ctx) ;
     goto end ;
   }
-  if (atomic_fetch_add_explicit(&sp_queued, 1, memory_order_relaxed) < sp_capacity) forward(sig, si, &f) ;
-  fill(&r, sig, si) ;
+  if (atomic_fetch_add_explicit(&sp_queued, 1, memory_order_relaxed) < sp_capacity) sp_handler_forward(sig, si, &f) ;
+  sp_handler_fill(&r, sig, si) ;
   if (f.state)
   {
     r.lost = SP_REC_FWD(f.state, f.sig, f.err) ;

@@ -46,6 +46,7 @@ int sp_init (sigset_t const *set)
   sigfillset(&blockall) ;
   sigprocmask(SIG_BLOCK, &blockall, &sp_state.origmask) ;
   sigemptyset(&sp_state.trapped) ;
+  sp_state.held = 0 ;
   sp_reset_read_buffer() ;
   for (sig = 1 ; sig < SP_NSIG ; sig++)
   {

@@ -7,14 +7,13 @@
 #include "sp-internal.h"
 
  /* Records are read in batches, handed out one at a time. */
-#define SP_BATCH 128
 
-static sp_info buf[SP_BATCH] SP_COLD ;
-static unsigned int head = 0, tail = 0 ;
+sp_info sp_rbuf[SP_BATCH] SP_COLD ;
+unsigned int sp_rhead = 0, sp_rtail = 0 ;
 
 void sp_reset_read_buffer (void)
 {
-  head = tail = 0 ;
+  sp_rhead = sp_rtail = 0 ;
   sp_last = (sp_fwd)SP_FWD_ZERO ;
 }
 
@@ -49,26 +48,52 @@ static int report_loss (sp_info *info)
   return report(info, sp_lost, 0) || report(info, sp_lostfwd, 1) ;
 }
 
+#define REFILLED 2
+
+ /* REFILLED when the buffer has records again, 1 when info is a loss
+    report, 0 when there is nothing, -1 on error */
+
+static int refill (sp_info *info)
+{
+  static struct timespec const now = { 0, 0 } ;
+  int r ;
+  if (sp_state.p[0] < 0) return (errno = EBADF, -1) ;
+  /* the count is never below what the pipe holds: held, 0 is an empty
+     pipe, and a read that would only say EAGAIN is saved (sp_take's
+     system call follows anyway). Not held, the read is made: under
+     valgrind, a signal a program sends itself meets the handler only
+     at its next system call, not before kill() returns. */
+  if (!sp_state.held || atomic_load_explicit(&sp_queued, memory_order_relaxed))
+  {
+    ssize_t n ;
+    do n = read(sp_state.p[0], sp_rbuf, sizeof(sp_rbuf)) ;
+    while (n < 0 && errno == EINTR) ;
+    if (!n) return (errno = EPIPE, -1) ;
+    if (n > 0)
+    {
+      /* every write is one whole record and atomic, so reads are whole too */
+      sp_rhead = 0 ;
+      sp_rtail = (size_t)n / sizeof(sp_info) ;
+      atomic_fetch_sub_explicit(&sp_queued, sp_rtail, memory_order_relaxed) ;
+      return REFILLED ;
+    }
+    if (errno != EAGAIN && errno != EWOULDBLOCK) return -1 ;
+  }
+  /* the pipe is empty: its losses come next, then what is held */
+  r = report_loss(info) ;
+  if (r || !sp_state.held) return r ;
+  r = sp_take(&now) ;
+  return r < 0 ? errno == EAGAIN ? 0 : -1 : REFILLED ;
+}
+
 int sp_read (sp_info *info)
 {
-  if (head == tail)
+  if (sp_rhead == sp_rtail)
   {
-    ssize_t r ;
-    if (sp_state.p[0] < 0) return (errno = EBADF, -1) ;
-    /* never below what the pipe holds: 0 is an empty pipe, and a read
-       that would only say EAGAIN is saved */
-    if (!atomic_load_explicit(&sp_queued, memory_order_relaxed)) return report_loss(info) ;
-    do r = read(sp_state.p[0], buf, sizeof(buf)) ;
-    while (r < 0 && errno == EINTR) ;
-    if (r < 0)
-      return errno == EAGAIN || errno == EWOULDBLOCK ? report_loss(info) : -1 ;
-    if (!r) return (errno = EPIPE, -1) ;
-    /* every write is one whole record and atomic, so reads are whole too */
-    head = 0 ;
-    tail = (size_t)r / sizeof(sp_info) ;
-    atomic_fetch_sub_explicit(&sp_queued, tail, memory_order_relaxed) ;
+    int r = refill(info) ;
+    if (r != REFILLED) return r ;
   }
-  memcpy(info, buf + head++, sizeof(sp_info)) ;
+  memcpy(info, sp_rbuf + sp_rhead++, sizeof(sp_info)) ;
   sp_last = (sp_fwd)SP_FWD_ZERO ;
   /* a record in the pipe has lost 0 unless the handler marked it */
   if (info->lost)

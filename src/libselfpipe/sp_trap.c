@@ -11,8 +11,11 @@ int sp_trap (sigset_t const *set)
 {
   sigset_t blockall, old, mask ;
   int e = 0 ;
+  int held = sp_state.held ;
   if (sp_state.p[0] < 0) return (errno = EBADF, -1) ;
   if (sp_set_has_class(set, SP_SIG_UNCATCHABLE)) return (errno = EINVAL, -1) ;
+  /* held again afterwards, over the new set */
+  if (held) sp_hold(0) ;
   sigfillset(&blockall) ;
   sigprocmask(SIG_BLOCK, &blockall, &old) ;
   mask = old ;
@@ -33,5 +36,6 @@ int sp_trap (sigset_t const *set)
     }
   }
   sigprocmask(SIG_SETMASK, &mask, 0) ;
+  if (held) sp_hold(1) ;
   return e ? (errno = e, -1) : 0 ;
 }

@@ -13,7 +13,7 @@ int sp_wait (sp_info *info, int timeout_ms)
 {
   struct timespec deadline, now, left ;
   struct pollfd x = { .events = POLLIN } ;
-  int r = sp_read(info) ;
+  int r = timeout_ms && sp_state.held && !sp_have_records() ? 0 : sp_read(info) ;
   if (r || !timeout_ms) return r ;
   x.fd = sp_state.p[0] ;
   if (timeout_ms > 0)
@@ -33,7 +33,13 @@ int sp_wait (sp_info *info, int timeout_ms)
       if (left.tv_nsec < 0) { left.tv_sec-- ; left.tv_nsec += 1000000000 ; }
       if (left.tv_sec < 0) return 0 ;
     }
-    r = ppoll(&x, 1, timeout_ms > 0 ? &left : 0, 0) ;
+    if (sp_state.held)
+    {
+      /* held: wait for the delivery itself, not for a record */
+      r = sp_take(timeout_ms > 0 ? &left : 0) ;
+      if (r < 0 && errno == EAGAIN) return 0 ;
+    }
+    else r = ppoll(&x, 1, timeout_ms > 0 ? &left : 0, 0) ;
     if (r < 0 && errno != EINTR) return -1 ;
     r = sp_read(info) ;
     if (r) return r ;

@@ -50,6 +50,14 @@ extern int sp_wait (sp_info *, int) ;
 extern int sp_wait_deadline (sp_info *, tain const *, tain *) ;
 #define sp_wait_deadline_g(info, deadline) sp_wait_deadline(info, (deadline), &STAMP)
 
+ /* Holding (optional): the trapped signals, but the fault ones, are
+    blocked in the calling thread, and sp_read, sp_wait and
+    sp_wait_deadline take each delivery from the kernel (sigtimedwait)
+    with the same record and forward the handler gives it. Let go
+    (sp_hold(0)) before polling sp_fd with other fds. */
+
+extern int sp_hold (int) ;
+
  /*
     Forwarding from the handler (optional). A program that asks for it
     with sp_forward gets a delivery of sig passed on by the handler
