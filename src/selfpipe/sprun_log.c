@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <skalibs/strerr.h>
@@ -218,16 +219,19 @@ int sprun_log_pending (void)
 }
 
  /* One write of whole lines, at most PIPE_BUF bytes: fd 2 has polled
-    writable, so this does not block. A terminal in the background with
-    tostop would answer with SIGTTOU: blocking it makes the write go
-    through, which is what the default disposition would do. */
+    writable, or the write is one that cannot wait (nowait), so this
+    does not block. A terminal in the background with tostop would
+    answer with SIGTTOU: blocking it makes the write go through, which
+    is what the default disposition would do. Returns 0 when fd 2 would
+    have blocked, -1 when a write that cannot wait is not supported
+    there, 1 otherwise. */
 
-void sprun_log_write (void)
+static int write_some (int nowait)
 {
   size_t n = qlen > PIPE_BUF ? PIPE_BUF : qlen ;
   ssize_t r ;
   sigset_t ttou, old ;
-  if (dead || !qlen) return ;
+  if (dead || !qlen) return 1 ;
   if (n < qlen)
   {
     while (n && queue[n-1] != '\n') n-- ;
@@ -239,13 +243,23 @@ void sprun_log_write (void)
     sigaddset(&ttou, SIGTTOU) ;
     sigprocmask(SIG_BLOCK, &ttou, &old) ;
   }
+#ifdef RWF_NOWAIT
+  if (nowait)
+  {
+    struct iovec v = { .iov_base = queue, .iov_len = n } ;
+    r = pwritev2(2, &v, 1, -1, RWF_NOWAIT) ;
+  }
+  else
+#endif
   r = write(2, queue, n) ;
   if (istty) sigprocmask(SIG_SETMASK, &old, 0) ;
   if (r < 0)
   {
-    if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) return ;
+    if (errno == EAGAIN || errno == EWOULDBLOCK) return 0 ;
+    if (nowait && (errno == EOPNOTSUPP || errno == EINVAL || errno == ENOSYS)) return -1 ;
+    if (errno == EINTR) return 1 ;
     dead = 1 ; qlen = 0 ;
-    return ;
+    return 1 ;
   }
   memmove(queue, queue + r, qlen - (size_t)r) ;
   qlen -= (size_t)r ;
@@ -256,18 +270,34 @@ void sprun_log_write (void)
     dropped = 0 ;
     sprun_log(SPRUN_WARN, SPRUN_LE_LOG, fmt, " lines lost") ;
   }
+  return 1 ;
 }
 
- /* At exit: whatever fd 2 takes right now, nothing more. */
+void sprun_log_write (void)
+{
+  write_some(0) ;
+}
+
+ /* Whatever fd 2 takes right now, nothing more. A pipe (what a
+    supervisor's logger gives) takes a write that cannot wait
+    (RWF_NOWAIT), which saves asking poll() first; a terminal or a file
+    that does not is asked, from then on. */
 
 void sprun_log_flush_nowait (void)
 {
+  static int nowait = 1 ;
   while (sprun_log_pending())
   {
-    struct pollfd x = { .fd = 2, .events = POLLOUT, .revents = 0 } ;
     size_t before = qlen ;
-    if (poll(&x, 1, 0) <= 0 || !(x.revents & POLLOUT)) break ;
-    sprun_log_write() ;
+    int r = nowait ? write_some(1) : -1 ;
+    if (!r) break ;
+    if (r < 0)
+    {
+      struct pollfd x = { .fd = 2, .events = POLLOUT, .revents = 0 } ;
+      nowait = 0 ;
+      if (poll(&x, 1, 0) <= 0 || !(x.revents & POLLOUT)) break ;
+      write_some(0) ;
+    }
     if (qlen >= before && !dead) break ;
   }
 }
