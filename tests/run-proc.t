@@ -12,13 +12,13 @@ from sprun_lib import *
 tap = Tap()
 check_setup(tap)
 me = os.getpid()
-RT3 = signal.SIGRTMIN + 3
+RT3 = RTMIN + 3
 
 # 1. "(ignored by it)" for exactly the signals the child ignores: a
 #    standard one (stat) and a real-time one (status), in turn, twice
 r = Run([], ["-i", "USR1", "-i", "RTMIN+3"])
 r.ready()
-seq = [signal.SIGUSR1, signal.SIGUSR2, RT3, signal.SIGRTMIN + 4, signal.SIGUSR1, RT3, signal.SIGUSR2]
+seq = [signal.SIGUSR1, signal.SIGUSR2, RT3, RTMIN + 4, signal.SIGUSR1, RT3, signal.SIGUSR2]
 want = []
 for s in seq:
     n = len(r.errlines())

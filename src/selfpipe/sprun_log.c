@@ -243,15 +243,17 @@ static int write_some (int nowait)
     sigaddset(&ttou, SIGTTOU) ;
     sigprocmask(SIG_BLOCK, &ttou, &old) ;
   }
-#ifdef RWF_NOWAIT
   if (nowait)
   {
+#ifdef RWF_NOWAIT
     struct iovec v = { .iov_base = queue, .iov_len = n } ;
     r = pwritev2(2, &v, 1, -1, RWF_NOWAIT) ;
-  }
-  else
+#else
+    /* a libc without it: poll first, always */
+    r = -1 ; errno = ENOSYS ;
 #endif
-  r = write(2, queue, n) ;
+  }
+  else r = write(2, queue, n) ;
   if (istty) sigprocmask(SIG_SETMASK, &old, 0) ;
   if (r < 0)
   {
