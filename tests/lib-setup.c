@@ -253,5 +253,27 @@ int main (void)
   sp_finish() ;
   ok(is_handler(SIGUSR1, SIG_IGN) && is_handler(SIGHUP, &on_hup) && same_mask(&origmask) && count_fds() == fds,
     "the second sp_finish restores everything again") ;
+
+   /* SIG_IGN is kept apart from the rest of a disposition: an ignored
+      signal with flags and a mask gets all three back, and a signal
+      ignored at one sp_init and default at the next is default again */
+  {
+    struct sigaction sa = { .sa_handler = SIG_IGN, .sa_flags = SA_RESTART } ;
+    sigemptyset(&sa.sa_mask) ;
+    sigaddset(&sa.sa_mask, SIGINT) ;
+    sigaction(SIGUSR2, &sa, 0) ;
+    fd = sp_init(&set) ;
+    ok(fd >= 0 && is_trapped(SIGUSR2), "sp_init traps a USR2 ignored with SA_RESTART and a mask") ;
+    sp_finish() ;
+    sigaction(SIGUSR2, 0, &sa) ;
+    ok(sa.sa_handler == SIG_IGN && !(sa.sa_flags & SA_SIGINFO) && (sa.sa_flags & SA_RESTART) && sigismember(&sa.sa_mask, SIGINT) == 1,
+      "sp_finish: USR2 ignored again, with its flags and mask") ;
+    signal(SIGUSR1, SIG_DFL) ;
+    signal(SIGUSR2, SIG_DFL) ;
+    fd = sp_init(&set) ;
+    ok(fd >= 0 && is_trapped(SIGUSR1), "sp_init again, USR1 and USR2 default now") ;
+    sp_finish() ;
+    ok(is_handler(SIGUSR1, SIG_DFL) && is_handler(SIGUSR2, SIG_DFL), "sp_finish: USR1 and USR2 default, not ignored as at the earlier sp_init") ;
+  }
   return tap_done() ;
 }

@@ -47,13 +47,23 @@ struct sp_state_s
   pid_t owner ;                   /* the process that called sp_init */
   sigset_t trapped ;
   sigset_t origmask ;             /* the mask when sp_init was called */
-  sp_orig orig[SP_NSIG] ;          /* dispositions before trapping */
   sigset_t holdset ;              /* what sp_hold blocked, while held */
   int held ;
   int forkself ;                  /* sp_fork's fork: the child sets its own mask */
 } ;
 
 extern sp_state_t sp_state ;
+ /* The dispositions before trapping. A bit of sp_origign stands for
+    SIG_IGN, so a plain SIG_DFL or SIG_IGN (no flags, empty mask), what
+    almost every program starts with, is an all-zero entry. sp_orig_put writes only what changes,
+    so the table stays untouched zero pages in a program that trapped
+    only those. */
+extern sp_orig sp_origs[SP_NSIG] ;
+extern uint64_t sp_origign ;
+static inline int sp_orig_ignored (int sig)
+{
+  return (int)(sp_origign >> (sig - 1) & 1) ;
+}
 extern atomic_uint sp_lost[SP_NSIG] ;
 extern atomic_int sp_lost_any ;
 extern atomic_int sp_wfd ;         /* the write end as handlers see it, -1 when closing */

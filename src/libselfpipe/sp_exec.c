@@ -35,7 +35,6 @@ static void exec_or_sh (char const *path, char const *const *argv, char const *c
 
 void sp_exec (char const *file, char const *const *argv, char const *const *envp, int search)
 {
-  char buf[PATH_MAX] ;
   char const *path ;
   size_t flen = strlen(file) ;
   int denied = 0 ;
@@ -48,8 +47,11 @@ void sp_exec (char const *file, char const *const *argv, char const *const *envp
     size_t len = strcspn(path, ":") ;
     /* an empty element is the current directory */
     size_t dlen = len ? len : 1 ;
-    if (dlen + 1 + flen < sizeof(buf))
+    /* sized to the candidate: sp_spawn's child runs this on its
+       parent's stack, and a deeper frame dirties the parent's pages */
+    if (dlen + 1 + flen < PATH_MAX)
     {
+      char buf[dlen + flen + 2] ;
       memcpy(buf, len ? path : ".", dlen) ;
       buf[dlen] = '/' ;
       memcpy(buf + dlen + 1, file, flen + 1) ;

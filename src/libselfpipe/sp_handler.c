@@ -58,7 +58,7 @@ static void act_as_original (int sig, siginfo_t *si, void *ctx)
 static int real_fault (int sig, siginfo_t *si, void *ctx)
 {
   if (si->si_code <= 0 || !(sp_sig_class(sig) & SP_SIG_FAULT)) return 0 ;
-  if (!(sp_state.orig[sig].flags & SA_SIGINFO) && sp_state.orig[sig].u.handler == SIG_IGN)
+  if (sp_orig_ignored(sig))
   {
     struct sigaction dfl = { .sa_handler = SIG_DFL } ;
     sigemptyset(&dfl.sa_mask) ;

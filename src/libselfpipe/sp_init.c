@@ -50,8 +50,9 @@ int sp_init (sigset_t const *set)
   sp_reset_read_buffer() ;
   for (sig = 1 ; sig < SP_NSIG ; sig++)
   {
-    atomic_store(&sp_lost[sig], 0) ;
-    atomic_store(&sp_lostfwd[sig], 0) ;
+    /* cleared only where set: an untouched count stays a zero page */
+    if (atomic_load(&sp_lost[sig])) atomic_store(&sp_lost[sig], 0) ;
+    if (atomic_load(&sp_lostfwd[sig])) atomic_store(&sp_lostfwd[sig], 0) ;
     if (sigismember(set, sig) == 1 && sp_trap_one(sig) < 0) goto err ;
   }
   atomic_store(&sp_lost_any, 0) ;

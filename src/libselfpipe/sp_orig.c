@@ -1,10 +1,11 @@
 /* ISC license. */
 
 #include <limits.h>
+#include <string.h>
 
 #include "sp-internal.h"
 
- /* The compact form of the dispositions of sp_state.orig, to and from
+ /* The compact form of the dispositions of sp_origs, to and from
     what sigaction() takes. Async-signal-safe: the handler uses it. */
 
 _Static_assert(SP_NSIG <= 65, "the mask of a disposition holds signals 1 to 64") ;
@@ -20,9 +21,9 @@ _Static_assert(sizeof(sigset_t) >= SP_MASKWORDS * sizeof(unsigned long), "a sigs
 
 void sp_orig_get (int sig, struct sigaction *sa)
 {
-  sp_orig const *o = &sp_state.orig[sig] ;
+  sp_orig const *o = &sp_origs[sig] ;
   unsigned long *w = (unsigned long *)&sa->sa_mask ;
-  sa->sa_handler = o->u.handler ;
+  sa->sa_handler = sp_orig_ignored(sig) ? SIG_IGN : o->u.handler ;
   if (o->flags & SA_SIGINFO) sa->sa_sigaction = o->u.action ;
   sa->sa_flags = o->flags ;
   sigemptyset(&sa->sa_mask) ;
@@ -31,11 +32,18 @@ void sp_orig_get (int sig, struct sigaction *sa)
 
 void sp_orig_put (int sig, struct sigaction const *sa)
 {
-  sp_orig *o = &sp_state.orig[sig] ;
+  sp_orig *o = &sp_origs[sig] ;
+  sp_orig n ;
+  uint64_t bit = (uint64_t)1 << (sig - 1) ;
   unsigned long const *w = (unsigned long const *)&sa->sa_mask ;
-  if (sa->sa_flags & SA_SIGINFO) o->u.action = sa->sa_sigaction ;
-  else o->u.handler = sa->sa_handler ;
-  o->flags = sa->sa_flags ;
-  o->mask = 0 ;
-  for (unsigned int k = 0 ; k < SP_MASKWORDS ; k++) o->mask |= (uint64_t)w[k] << (k * SP_WORDBITS) ;
+  memset(&n, 0, sizeof(n)) ;
+  for (unsigned int k = 0 ; k < SP_MASKWORDS ; k++) n.mask |= (uint64_t)w[k] << (k * SP_WORDBITS) ;
+  n.flags = sa->sa_flags ;
+  if (sa->sa_flags & SA_SIGINFO) n.u.action = sa->sa_sigaction ;
+  else if (sa->sa_handler != SIG_IGN) n.u.handler = sa->sa_handler ;
+  /* SIG_IGN is the bit, the entry's handler left SIG_DFL (zero) */
+  if (!(sa->sa_flags & SA_SIGINFO) && sa->sa_handler == SIG_IGN) sp_origign |= bit ;
+  else sp_origign &= ~bit ;
+  /* an unchanged entry is not written: its page may still be the zero page */
+  if (o->flags != n.flags || o->mask != n.mask || memcmp(&o->u, &n.u, sizeof(n.u))) *o = n ;
 }

@@ -88,8 +88,7 @@ static void child_dispositions (void)
     if (sp_sig_class(sig) & (SP_SIG_INVALID | SP_SIG_UNCATCHABLE | SP_SIG_RESERVED)) continue ;
     if (sigismember(&sp_state.trapped, sig) == 1)
     {
-      sp_orig const *o = sp_state.orig + sig ;
-      if (o->flags & SA_SIGINFO || o->u.handler != SIG_IGN) continue ;
+      if (!sp_orig_ignored(sig)) continue ;
       sa.sa_handler = SIG_IGN ;
     }
     else if (sigaction(sig, 0, &sa) < 0 || (!(sa.sa_flags & SA_SIGINFO) && (sa.sa_handler == SIG_DFL || sa.sa_handler == SIG_IGN))) continue ;

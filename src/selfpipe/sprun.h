@@ -73,7 +73,6 @@ struct sprun_config_s
   unsigned char stopsig[SP_NSIG] ; /* -t: 1 for a stop signal */
   unsigned char mapped[SP_NSIG] ;  /* 1 if -m named this signal */
   int map[SP_NSIG] ;               /* -m: what is forwarded for each signal; 0: nothing */
-  char const *hook[SP_NSIG] ;      /* -c: the hook's path, or 0 */
   unsigned int pidtimeout ;        /* -P file,ms: how long it may name nobody */
   int upgradesig ;                 /* -U: the trigger of an upgrade; 0: none */
   unsigned int upgradetimeout ;    /* -U sig,ms */
@@ -90,8 +89,10 @@ struct sprun_config_s
   unsigned char gen ;              /* parsed for selfpipe-gen */
   unsigned int alive ;             /* selfpipe-gen -A: ms a generation must live to be ready, without -N or -C */
   unsigned int retries ;           /* selfpipe-gen -x: attempts after a failed one, per trigger */
-  /* last, and cleared only up to its first byte: the 4 kB after it
-     are written only by -P, so they stay untouched zero pages */
+  /* Last: what only some options write. sprun_parse clears what is
+     not 0 already, so in a static config, zero from the start, these
+     stay untouched zero pages unless -c or -P writes them. */
+  char const *hook[SP_NSIG] ;      /* -c: the hook's path, or 0 */
   char pidfile[4096] ;             /* -P: the daemon's pidfile; empty: none (a copy: the word may end in ,ms) */
 } ;
 

@@ -446,7 +446,9 @@ static int parse (sprun_config *cfg, int gen, int argc, char const *const *argv,
   subgetopt l = SUBGETOPT_ZERO ;
   int n = 0 ;
   if (errlen) err[0] = 0 ;
-  memset(cfg, 0, offsetof(sprun_config, pidfile) + 1) ;
+  memset(cfg, 0, offsetof(sprun_config, hook)) ;
+  for (int sig = 0 ; sig < SP_NSIG ; sig++) if (cfg->hook[sig]) cfg->hook[sig] = 0 ;
+  if (cfg->pidfile[0]) cfg->pidfile[0] = 0 ;
   cfg->verbosity = 1 ;
   cfg->hooktimeout = 10000 ;
   cfg->stopsig[SIGTERM] = 1 ;
